@@ -1,0 +1,110 @@
+"""The application factory: settings in, a ready Flask app out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from queue_server.clock import Clock, ShiftedClock, SystemClock, site_moment
+from queue_server.config import HallConfig, load_config
+from queue_server.db import make_engine, session_factory, upgrade_schema
+from queue_server.provision import apply_config
+from queue_server.queue.rollover import expire_past_days
+from queue_server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What every request needs, made once per process."""
+
+    settings: Settings
+    hall: HallConfig
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+
+
+def runtime() -> Runtime:
+    found: Runtime = current_app.extensions["antre"]
+    return found
+
+
+def db() -> Session:
+    """The request's session, closed at teardown; views commit their own writes."""
+    if "db" not in g:
+        g.db = runtime().sessions()
+    session: Session = g.db
+    return session
+
+
+def now() -> datetime:
+    return runtime().clock.now()
+
+
+def make_clock(settings: Settings, hall: HallConfig) -> Clock:
+    if settings.clock_start is None:
+        return SystemClock()
+    return ShiftedClock(site_moment(settings.clock_start, hall.site.timezone))
+
+
+def prepare_database(runtime: Runtime) -> None:
+    """Upgrade the schema, apply config.yaml and expire what earlier days left open."""
+    upgrade_schema(runtime.engine)
+    with runtime.sessions.begin() as session:
+        apply_config(session, runtime.hall)
+    with runtime.sessions.begin() as session:
+        expired = expire_past_days(session, runtime.clock.now())
+    if expired:
+        log.info("expired %d tickets left open on earlier days", expired)
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
+    settings = settings or Settings()
+    hall = load_config(settings.config)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url, single_connection=True)
+    state = Runtime(settings, hall, engine, session_factory(engine),
+                    clock or make_clock(settings, hall))
+    prepare_database(state)
+
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = settings.effective_secret_key()
+    app.config["JSON_SORT_KEYS"] = False
+    app.extensions["antre"] = state
+    app.teardown_appcontext(_close_session)
+
+    from queue_server.health import bp as health_bp
+    from queue_server.realtime import socketio
+
+    app.register_blueprint(health_bp)
+    socketio.init_app(app, async_mode=_async_mode(), message_queue=settings.message_queue)
+    return app
+
+
+def _async_mode() -> str:
+    """gevent under `antre serve` (patched at start), plain threads anywhere else."""
+    from gevent import monkey
+
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+def _close_session(_error: BaseException | None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.close()
+
+
+def database_ok(session: Session) -> bool:
+    try:
+        session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any failure here is what the health check reports
+        log.exception("database check failed")
+        return False

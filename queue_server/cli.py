@@ -1,0 +1,171 @@
+"""The `antre` command: serve, configuration, people and devices."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from sqlalchemy.orm import Session
+
+from queue_server.config import ConfigError, load_config
+from queue_server.models import Role
+from queue_server.people import PeopleError
+from queue_server.settings import Settings
+
+
+@click.group()
+def main() -> None:
+    """Antre, the queue and counter system of MPP Kabupaten Buleleng."""
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@contextmanager
+def _prepared_session() -> Iterator[Session]:
+    """A session on a database whose schema and config are current; committed on success."""
+    from queue_server.app import Runtime, make_clock, prepare_database
+    from queue_server.db import make_engine, session_factory
+
+    settings = Settings()
+    try:
+        hall = load_config(settings.config)
+    except ConfigError as error:
+        _fail("; ".join(error.problems))
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    state = Runtime(settings, hall, engine, session_factory(engine), make_clock(settings, hall))
+    prepare_database(state)
+    try:
+        with state.sessions.begin() as session:
+            session.info["clock"] = state.clock
+            yield session
+    finally:
+        engine.dispose()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 to serve the hall's LAN.")
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Start the server (gevent; HTTP and Socket.IO on one port)."""
+    from queue_server.app import create_app
+    from queue_server.realtime import socketio
+
+    try:
+        app = create_app()
+    except ConfigError as error:
+        for problem in error.problems:
+            click.echo(f"{error.path}: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"Antre serving on http://{host}:{port}")
+    socketio.run(app, host=host, port=port, log_output=False)
+
+
+@main.group()
+def config() -> None:
+    """Check and apply config.yaml."""
+
+
+@config.command("check")
+@click.argument("path", type=click.Path(path_type=Path), default=None, required=False)
+def config_check(path: Path | None) -> None:
+    """Validate PATH (default: $ANTRE_CONFIG or ./config.yaml); print `ok` or every problem."""
+    path = path or Settings().config
+    try:
+        load_config(path)
+    except ConfigError as error:
+        for problem in error.problems:
+            click.echo(f"{path}: {problem}", err=True)
+        sys.exit(1)
+    click.echo("ok")
+
+
+@config.command("apply")
+def config_apply() -> None:
+    """Upgrade the database and apply config.yaml now (the server also does it at start)."""
+    with _prepared_session():
+        pass
+    click.echo("ok")
+
+
+@main.group()
+def user() -> None:
+    """Officers, supervisors and administrators."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--name", help="Full name (default: the username).")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--agency", "agencies", multiple=True, help="Agency code; repeat for several.")
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the password from standard input (never from the command line).")
+def user_add(username: str, name: str | None, role: str, agencies: tuple[str, ...],
+             password_stdin: bool) -> None:
+    """Add a user with an argon2-hashed password."""
+    from queue_server.people import add_user
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    with _prepared_session() as session:
+        try:
+            created = add_user(session, session.info["clock"].now(), username,
+                               name or username, Role(role), password, list(agencies))
+        except PeopleError as error:
+            _fail(str(error))
+        click.echo(f"added {created.role.value} {created.username}")
+
+
+@user.command("token")
+@click.argument("username")
+def user_token(username: str) -> None:
+    """Print a new API token for USERNAME (for call buttons and scripts)."""
+    from queue_server.people import issue_user_token
+
+    with _prepared_session() as session:
+        try:
+            token = issue_user_token(session, username)
+        except PeopleError as error:
+            _fail(str(error))
+    click.echo(token)
+
+
+@main.group()
+def device() -> None:
+    """Kiosks and displays declared in config.yaml."""
+
+
+@device.command("token")
+@click.argument("device_id")
+def device_token(device_id: str) -> None:
+    """Print a new token for the kiosk or display DEVICE_ID."""
+    from queue_server.people import issue_device_token
+
+    with _prepared_session() as session:
+        try:
+            token = issue_device_token(session, device_id)
+        except PeopleError as error:
+            _fail(str(error))
+    click.echo(token)
+
+
+@main.group()
+def voice() -> None:
+    """Hall announcements."""
+
+
+def _register_plugins() -> None:
+    """Commands that live with the package they belong to (display, printer, kiosk)."""
+    from display.cli import voice_say
+
+    voice.add_command(voice_say)
+
+
+_register_plugins()

@@ -1,0 +1,54 @@
+"""Clocks: the engine asks one for `now` instead of reading the system time itself."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """Stands still until moved: for tests."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self._now = start.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, moment: datetime) -> None:
+        self._now = moment.astimezone(UTC)
+
+    def advance(self, **delta: float) -> datetime:
+        self._now += timedelta(**delta)
+        return self._now
+
+
+class ShiftedClock:
+    """Starts at a chosen moment and runs on in real time (ANTRE_CLOCK_START: training, demos)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = start.astimezone(UTC)
+        self._started = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._started)
+
+
+def site_moment(local: datetime, timezone: str) -> datetime:
+    """A naive site-local wall-clock time (as staff write it) as an aware instant."""
+    return local.replace(tzinfo=ZoneInfo(timezone)) if local.tzinfo is None else local

@@ -1,0 +1,285 @@
+"""The schema of config.yaml: the hall as its IT staff describe it.
+
+Every check that can be made on the file alone is made here, so `antre config check` tells the
+staff about a mistake before the server ever starts. Errors name the bad key by its path.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}$")]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Strict(BaseModel):
+    """Unknown keys are mistakes (a typo would otherwise be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Break(Strict):
+    start: time
+    end: time
+    name: Text = "Istirahat"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Break:
+        if self.end <= self.start:
+            raise ValueError("a break must end after it starts")
+        return self
+
+
+class DayHours(Strict):
+    """One weekday: tickets from `issue_from`, service from `open`, last ticket at `cutoff`."""
+
+    issue_from: time
+    open: time
+    cutoff: time
+    close: time
+    breaks: tuple[Break, ...] = ()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DayHours:
+        if not self.issue_from <= self.open <= self.cutoff <= self.close:
+            raise ValueError("hours must run issue_from <= open <= cutoff <= close")
+        return self
+
+
+class WeeklyHours(Strict):
+    """Absent (or null) days are closed."""
+
+    mon: DayHours | None = None
+    tue: DayHours | None = None
+    wed: DayHours | None = None
+    thu: DayHours | None = None
+    fri: DayHours | None = None
+    sat: DayHours | None = None
+    sun: DayHours | None = None
+
+    def for_weekday(self, weekday: int) -> DayHours | None:
+        """Hours for `date.weekday()` (0 is Monday)."""
+        day: DayHours | None = getattr(self, WEEKDAYS[weekday])
+        return day
+
+
+class Holiday(Strict):
+    date: date
+    name: Text
+
+
+class Site(Strict):
+    name: Text
+    short_name: Text
+    address: Text
+    timezone: str = "Asia/Makassar"
+    timezone_label: str = "WITA"
+    languages: tuple[Literal["id", "en"], ...] = ("id", "en")
+    public_url: str
+    hours: WeeklyHours
+    holidays: tuple[Holiday, ...] = ()
+    ticket_footer: tuple[Text, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r}; use an IANA name such as "
+                             "'Asia/Makassar'") from None
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("public_url must start with http:// or https:// and name a host")
+        return value.rstrip("/")
+
+    @field_validator("languages")
+    @classmethod
+    def _has_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("list at least one language")
+        return value
+
+
+class Service(Strict):
+    code: Code
+    name: Text
+    prefix: Prefix
+    quota: int | None = Field(default=None, ge=1)
+    target_minutes: int = Field(default=15, ge=1, le=600)
+    requirements: tuple[Text, ...] = ()
+    hours: WeeklyHours | None = None
+    outcomes: tuple[Text, ...] = ()
+    outcome_required: bool = False
+
+    @field_validator("prefix", mode="before")
+    @classmethod
+    def _prefix_not_empty(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError("prefix must not be empty; use 1 to 3 capital letters, e.g. 'A'")
+        return value
+
+
+class Agency(Strict):
+    code: Code
+    name: Text
+    short_name: Text
+    colour: Colour = "#1f6feb"
+    services: tuple[Service, ...]
+
+
+class Counter(Strict):
+    id: Code
+    number: int = Field(ge=1, le=999)
+    name: Text
+    agency: Code
+    services: tuple[Code, ...] = Field(min_length=1)
+    zone: str | None = None
+
+
+class Kiosk(Strict):
+    id: Code
+    name: Text
+    printer: str = "dummy"
+    paper_width: Literal[58, 80] = 80
+    profile: str | None = None
+
+
+VoiceEngine = Literal["clips", "espeak", "browser", "chime"]
+
+
+class Display(Strict):
+    id: Code
+    name: Text
+    agencies: tuple[Code, ...] | None = None
+    voice: VoiceEngine = "espeak"
+    clips_dir: str | None = None
+    media_dir: str | None = None
+
+
+class Rules(Strict):
+    priority_ratio: int = Field(default=3, ge=1, le=100)
+    recalls_before_no_show: int = Field(default=2, ge=0, le=10)
+    late_return_places: int = Field(default=3, ge=0, le=100)
+
+
+class HallConfig(Strict):
+    site: Site
+    agencies: tuple[Agency, ...] = Field(min_length=1)
+    counters: tuple[Counter, ...] = ()
+    kiosks: tuple[Kiosk, ...] = ()
+    displays: tuple[Display, ...] = ()
+    rules: Rules = Rules()
+
+    def service_hours(self, service: Service) -> WeeklyHours:
+        return service.hours or self.site.hours
+
+
+def reference_problems(config: HallConfig) -> list[str]:
+    """Checks across sections (unique codes, what refers to what), every problem at once."""
+    problems = [
+        *_duplicates("agencies", [a.code for a in config.agencies]),
+        *_duplicates("services", [s.code for a in config.agencies for s in a.services]),
+        *_duplicates("counters", [c.id for c in config.counters]),
+        *_duplicates("counters (number)", [c.number for c in config.counters]),
+        *_duplicates("kiosks and displays",
+                     [k.id for k in config.kiosks] + [d.id for d in config.displays]),
+    ]
+    agencies = {a.code for a in config.agencies}
+    agency_of = {s.code: a.code for a in config.agencies for s in a.services}
+    for index, counter in enumerate(config.counters):
+        where = f"counters[{index}]"
+        if counter.agency not in agencies:
+            problems.append(f"{where}.agency: unknown agency {counter.agency!r}")
+        for code in counter.services:
+            if code not in agency_of:
+                problems.append(f"{where}.services: unknown service {code!r}")
+            elif agency_of[code] != counter.agency:
+                problems.append(f"{where}.services: {code!r} belongs to agency "
+                                f"{agency_of[code]!r}, not to {counter.agency!r}")
+    for index, display in enumerate(config.displays):
+        for code in display.agencies or ():
+            if code not in agencies:
+                problems.append(f"displays[{index}].agencies: unknown agency {code!r}")
+    return problems
+
+
+def _duplicates(what: str, values: list[Any]) -> list[str]:
+    seen: set[Any] = set()
+    problems = []
+    for value in values:
+        if value in seen:
+            problems.append(f"{what}: {value!r} is used twice; each must be unique")
+        seen.add(value)
+    return problems
+
+
+class ConfigError(Exception):
+    """The file cannot be used; `problems` are lines of `key.path: message`."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+def _key_path(location: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for item in location:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{item}]"]
+        else:
+            parts.append(item)
+    return ".".join(parts)
+
+
+def parse_config(data: Any, path: Path = Path("config.yaml")) -> HallConfig:
+    """Validate parsed YAML; ConfigError lists every problem with its key path."""
+    try:
+        config = HallConfig.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            location = _key_path(item["loc"])
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(f"{location}: {message}" if location else message)
+        raise ConfigError(path, problems) from None
+    problems = reference_problems(config)
+    if problems:
+        raise ConfigError(path, problems)
+    return config
+
+
+def load_config(path: Path) -> HallConfig:
+    """Read and validate config.yaml; every problem is reported at once."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(path, [f"cannot read the file: {error.strerror}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(path, [f"not valid YAML: {error}"]) from None
+    return parse_config(data, path)

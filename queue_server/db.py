@@ -1,0 +1,64 @@
+"""Database engine: SQLite by default, PostgreSQL by URL; schema upgrades through Alembic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_engine(url: str, *, single_connection: bool = False) -> Engine:
+    """An engine tuned for the hall.
+
+    On SQLite every transaction starts with BEGIN IMMEDIATE, so two writers never both read and
+    then fail to upgrade their lock; WAL lets readers go on beside the one writer.
+    `single_connection` makes the server's greenlets take turns on one connection, which is
+    both the fastest way to use SQLite and free of lock waits that would block the gevent hub.
+    """
+    options: dict[str, Any] = {}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        if single_connection:
+            options.update(pool_size=1, max_overflow=0, pool_timeout=60)
+    else:
+        options.update(pool_pre_ping=True)
+    engine = create_engine(url, **options)
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine)
+    return engine
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event, not the driver, decide how transactions start.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the schema to the newest migration (a no-op when it is already there)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,32 @@
+"""`GET /healthz`: is the server up, can it reach its database, which config is loaded."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+
+from queue_server.app import database_ok, db, now, runtime
+from queue_server.realtime import socketio
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    state = runtime()
+    database = database_ok(db())
+    hall = state.hall
+    body = {
+        "status": "ok" if database else "degraded",
+        "database": {"ok": database, "dialect": state.engine.dialect.name},
+        "config": {
+            "path": str(state.settings.config),
+            "site": hall.site.name,
+            "agencies": len(hall.agencies),
+            "services": sum(len(a.services) for a in hall.agencies),
+            "counters": len(hall.counters),
+        },
+        "server": socketio.async_mode,
+        "time": now().isoformat(),
+    }
+    return jsonify(body), 200 if database else 503

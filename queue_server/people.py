@@ -1,0 +1,82 @@
+"""Users and device credentials: argon2 for passwords, SHA-256 for random tokens.
+
+Tokens are 256 random bits, so a fast hash is enough to keep a stolen database from giving
+them away; argon2's deliberate slowness is for passwords people choose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from queue_server.models import Agency, Device, Role, User
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+class PeopleError(ValueError):
+    """A request about users or devices that cannot be met; the message says why."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PeopleError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return _hasher.hash(password)
+
+
+def password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def add_user(session: Session, now: datetime, username: str, name: str, role: Role,
+             password: str, agency_codes: list[str]) -> User:
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise PeopleError(f"user {username!r} already exists")
+    agencies = list(session.scalars(select(Agency).where(Agency.code.in_(agency_codes))))
+    unknown = set(agency_codes) - {a.code for a in agencies}
+    if unknown:
+        raise PeopleError(f"unknown agency {', '.join(sorted(unknown))}")
+    if role is not Role.ADMIN and not agencies:
+        raise PeopleError(f"a {role.value} needs at least one --agency")
+    user = User(username=username, name=name, role=role, password_hash=hash_password(password),
+                created_at=now, agencies=agencies)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def issue_user_token(session: Session, username: str) -> str:
+    """A new API token for the user (the old one stops working); only its hash is kept."""
+    user = session.scalar(select(User).where(User.username == username, User.active))
+    if user is None:
+        raise PeopleError(f"no active user {username!r}")
+    token = new_token()
+    user.token_hash = hash_token(token)
+    return token
+
+
+def issue_device_token(session: Session, device_id: str) -> str:
+    device = session.get(Device, device_id)
+    if device is None or not device.active:
+        raise PeopleError(f"no kiosk or display {device_id!r} in config.yaml")
+    token = new_token()
+    device.token_hash = hash_token(token)
+    return token

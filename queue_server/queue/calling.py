@@ -1,0 +1,275 @@
+"""The ticket state machine at a counter: call, recall, start, finish, no-show and the rest.
+
+    waiting -> called -> serving -> done
+    called:  recall (stays called), no_show, recycle (back to waiting)
+    serving: finish, transfer (waits in another service), park -> resume
+    no_show: return late (waiting again, a few places back)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from queue_server.models import Counter, Service, Ticket, TicketStatus
+from queue_server.queue.common import get_site, record, service_day
+from queue_server.queue.counters import (
+    lock_counter,
+    require_active,
+    require_idle,
+    require_open,
+)
+from queue_server.queue.errors import (
+    InvalidTransition,
+    NotToday,
+    OutcomeRequired,
+    RecallsRequired,
+    ServiceNotServed,
+    TicketElsewhere,
+    UnknownOutcome,
+    UnknownTicket,
+)
+from queue_server.queue.issuing import find_service
+
+NUDGE = timedelta(milliseconds=1)
+
+
+def _require_status(ticket: Ticket, action: str, *allowed: TicketStatus) -> None:
+    if ticket.status not in allowed:
+        raise InvalidTransition(ticket=ticket.code, status=ticket.status.value, action=action)
+
+
+def _served_ids(counter: Counter) -> list[int]:
+    return [service.id for service in counter.services if service.active]
+
+
+def _mark_called(session: Session, now: datetime, ticket: Ticket, counter: Counter,
+                 user_id: int | None, **data: object) -> Ticket:
+    ticket.status = TicketStatus.CALLED
+    ticket.counter_id = counter.id
+    ticket.officer_id = user_id
+    ticket.call_count = 1
+    ticket.called_at = ticket.called_at or now
+    ticket.last_called_at = now
+    counter.priority_streak = counter.priority_streak + 1 if ticket.priority else 0
+    record(session, ticket, "called", now, from_status=TicketStatus.WAITING, user_id=user_id,
+           counter_id=counter.id, **data)
+    return ticket
+
+
+def call_next(session: Session, now: datetime, counter_id: str,
+              user_id: int | None = None) -> Ticket | None:
+    """Call the next waiting ticket of the counter's services, or None when nobody waits.
+
+    Priority tickets go first, but after `priority_ratio` of them in a row a waiting regular
+    visitor goes next. The row lock with SKIP LOCKED (PostgreSQL) and BEGIN IMMEDIATE
+    (SQLite) make each ticket called by exactly one counter.
+    """
+    counter = lock_counter(session, counter_id)
+    require_open(counter)
+    require_idle(session, counter)
+    site = get_site(session)
+    regular_first = counter.priority_streak >= site.priority_ratio
+    ticket = session.scalar(
+        select(Ticket)
+        .where(Ticket.status == TicketStatus.WAITING,
+               Ticket.service_id.in_(_served_ids(counter)),
+               Ticket.service_day == service_day(site, now))
+        .order_by(Ticket.priority.asc() if regular_first else Ticket.priority.desc(),
+                  Ticket.queue_key, Ticket.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True))
+    if ticket is None:
+        return None
+    return _mark_called(session, now, ticket, counter, user_id)
+
+
+def _lock_ticket(session: Session, ticket_id: int) -> Ticket:
+    ticket = session.get(Ticket, ticket_id, with_for_update=True, populate_existing=True)
+    if ticket is None:
+        raise UnknownTicket()
+    return ticket
+
+
+def call_ticket(session: Session, now: datetime, counter_id: str, ticket_id: int,
+                user_id: int | None = None, reason: str | None = None) -> Ticket:
+    """Call a chosen waiting ticket out of turn (the reason is kept in the event)."""
+    counter = lock_counter(session, counter_id)
+    require_open(counter)
+    require_idle(session, counter)
+    ticket = _lock_ticket(session, ticket_id)
+    _require_status(ticket, "call", TicketStatus.WAITING)
+    if ticket.service_id not in _served_ids(counter):
+        raise ServiceNotServed(counter=counter.name, service=ticket.service.name)
+    return _mark_called(session, now, ticket, counter, user_id, chosen=True, reason=reason)
+
+
+def recall(session: Session, now: datetime, counter_id: str,
+           user_id: int | None = None) -> Ticket:
+    counter = lock_counter(session, counter_id)
+    ticket = require_active(session, counter)
+    _require_status(ticket, "recall", TicketStatus.CALLED)
+    ticket.call_count += 1
+    ticket.last_called_at = now
+    record(session, ticket, "recalled", now, from_status=TicketStatus.CALLED, user_id=user_id,
+           counter_id=counter.id, call_count=ticket.call_count)
+    return ticket
+
+
+def start_service(session: Session, now: datetime, counter_id: str,
+                  user_id: int | None = None) -> Ticket:
+    counter = lock_counter(session, counter_id)
+    ticket = require_active(session, counter)
+    _require_status(ticket, "start", TicketStatus.CALLED)
+    ticket.status = TicketStatus.SERVING
+    ticket.started_at = now
+    ticket.officer_id = user_id or ticket.officer_id
+    record(session, ticket, "started", now, from_status=TicketStatus.CALLED, user_id=user_id,
+           counter_id=counter.id)
+    return ticket
+
+
+def _check_outcome(service: Service, outcome: str | None) -> str | None:
+    choices = ", ".join(service.outcomes)
+    if outcome is None or outcome == "":
+        if service.outcome_required:
+            raise OutcomeRequired(choices=choices)
+        return None
+    if service.outcomes and outcome not in service.outcomes:
+        raise UnknownOutcome(outcome=outcome, choices=choices)
+    return outcome
+
+
+def finish(session: Session, now: datetime, counter_id: str, user_id: int | None = None,
+           outcome: str | None = None) -> Ticket:
+    """Served. A ticket still only called is started and finished in one go (the officer
+    served without pressing start)."""
+    counter = lock_counter(session, counter_id)
+    ticket = require_active(session, counter)
+    outcome = _check_outcome(ticket.service, outcome)
+    if ticket.status is TicketStatus.CALLED:
+        start_service(session, now, counter_id, user_id)
+    ticket.status = TicketStatus.DONE
+    ticket.finished_at = now
+    ticket.outcome = outcome
+    record(session, ticket, "finished", now, from_status=TicketStatus.SERVING, user_id=user_id,
+           counter_id=counter.id, outcome=outcome)
+    return ticket
+
+
+def no_show(session: Session, now: datetime, counter_id: str,
+            user_id: int | None = None) -> Ticket:
+    """The visitor did not come after the first call and the configured recalls."""
+    counter = lock_counter(session, counter_id)
+    ticket = require_active(session, counter)
+    _require_status(ticket, "no-show", TicketStatus.CALLED)
+    needed = get_site(session).recalls_before_no_show
+    if ticket.call_count - 1 < needed:
+        raise RecallsRequired(done=ticket.call_count - 1, needed=needed)
+    ticket.status = TicketStatus.NO_SHOW
+    ticket.finished_at = now
+    record(session, ticket, "no_show", now, from_status=TicketStatus.CALLED, user_id=user_id,
+           counter_id=counter.id, call_count=ticket.call_count)
+    return ticket
+
+
+def _release(ticket: Ticket) -> None:
+    ticket.status = TicketStatus.WAITING
+    ticket.counter_id = None
+    ticket.officer_id = None
+
+
+def recycle(session: Session, now: datetime, counter_id: str,
+            user_id: int | None = None) -> Ticket:
+    """Undo a call: the ticket waits again in its old place."""
+    counter = lock_counter(session, counter_id)
+    ticket = require_active(session, counter)
+    _require_status(ticket, "recycle", TicketStatus.CALLED)
+    _release(ticket)
+    record(session, ticket, "recycled", now, from_status=TicketStatus.CALLED, user_id=user_id,
+           counter_id=counter.id)
+    return ticket
+
+
+def _waiting_keys(session: Session, service_id: int, day: date) -> list[datetime]:
+    return list(session.scalars(
+        select(Ticket.queue_key)
+        .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == service_id,
+               Ticket.service_day == day)
+        .order_by(Ticket.queue_key)))
+
+
+def _key_after(keys: list[datetime], places: int, now: datetime) -> datetime:
+    """A queue key that ranks behind the first `places` waiting tickets (or last)."""
+    if len(keys) <= places:
+        return max(now, keys[-1] + NUDGE) if keys else now
+    before = keys[places - 1] if places else keys[0] - 2 * NUDGE
+    return before + (keys[places] - before) / 2
+
+
+def transfer(session: Session, now: datetime, counter_id: str, service_code: str, *,
+             front: bool, user_id: int | None = None) -> Ticket:
+    """Send the visitor on to another service: same ticket, same code, waiting there at the
+    front or at the back."""
+    counter = lock_counter(session, counter_id)
+    ticket = require_active(session, counter)
+    _require_status(ticket, "transfer", TicketStatus.SERVING)
+    target = find_service(session, service_code)
+    source_id = ticket.service_id
+    keys = _waiting_keys(session, target.id, ticket.service_day)
+    ticket.queue_key = min(keys[0], now) - NUDGE if front and keys else now
+    _release(ticket)
+    ticket.service_id = target.id
+    ticket.service = target
+    record(session, ticket, "transferred", now, from_status=TicketStatus.SERVING,
+           user_id=user_id, counter_id=counter.id, from_service_id=source_id,
+           to_service=target.code, front=front)
+    return ticket
+
+
+def park(session: Session, now: datetime, counter_id: str,
+         user_id: int | None = None) -> Ticket:
+    """Hold the ticket (the visitor fills in a form); the counter may serve others."""
+    counter = lock_counter(session, counter_id)
+    ticket = require_active(session, counter)
+    _require_status(ticket, "park", TicketStatus.SERVING)
+    ticket.status = TicketStatus.PARKED
+    record(session, ticket, "parked", now, from_status=TicketStatus.SERVING, user_id=user_id,
+           counter_id=counter.id)
+    return ticket
+
+
+def resume(session: Session, now: datetime, counter_id: str, ticket_id: int,
+           user_id: int | None = None) -> Ticket:
+    """Serve a parked ticket again, at the counter that parked it."""
+    counter = lock_counter(session, counter_id)
+    require_open(counter)
+    require_idle(session, counter)
+    ticket = _lock_ticket(session, ticket_id)
+    _require_status(ticket, "resume", TicketStatus.PARKED)
+    if ticket.counter_id != counter.id:
+        raise TicketElsewhere(ticket=ticket.code)
+    ticket.status = TicketStatus.SERVING
+    record(session, ticket, "resumed", now, from_status=TicketStatus.PARKED, user_id=user_id,
+           counter_id=counter.id)
+    return ticket
+
+
+def return_late(session: Session, now: datetime, ticket_id: int,
+                user_id: int | None = None) -> Ticket:
+    """A no-show visitor turns up later the same day: waiting again, a few places back."""
+    ticket = _lock_ticket(session, ticket_id)
+    _require_status(ticket, "return", TicketStatus.NO_SHOW)
+    site = get_site(session)
+    if ticket.service_day != service_day(site, now):
+        raise NotToday(ticket=ticket.code)
+    keys = _waiting_keys(session, ticket.service_id, ticket.service_day)
+    ticket.queue_key = _key_after(keys, site.late_return_places, now)
+    _release(ticket)
+    ticket.finished_at = None
+    record(session, ticket, "returned", now, from_status=TicketStatus.NO_SHOW, user_id=user_id,
+           places=site.late_return_places)
+    return ticket

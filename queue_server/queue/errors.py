@@ -1,0 +1,161 @@
+"""Refusals in the hall's words. Each has a reason code and a message in Indonesian and English."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    """Something the rules do not allow; nothing was changed.
+
+    `status` is the HTTP status the API answers with; the engine itself never speaks HTTP.
+    """
+
+    code: ClassVar[str] = "refused"
+    status: ClassVar[int] = 409
+    message_id: ClassVar[str] = "Permintaan ditolak."
+    message_en: ClassVar[str] = "The request was refused."
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, language: str = "id") -> str:
+        template = self.message_en if language == "en" else self.message_id
+        return template.format(**self.params)
+
+
+# --- Issuing --------------------------------------------------------------------------------
+
+class UnknownService(DomainError):
+    code, status = "unknown_service", 404
+    message_id = "Layanan '{service}' tidak dikenal."
+    message_en = "Unknown service '{service}'."
+
+
+class ServiceClosed(DomainError):
+    code = "closed"
+    message_id = "Layanan sedang tutup."
+    message_en = "The service is closed now."
+
+
+class NotOpenYet(ServiceClosed):
+    code = "not_open_yet"
+    message_id = "Pengambilan nomor dibuka pukul {time}."
+    message_en = "Tickets are issued from {time}."
+
+
+class AfterCutoff(ServiceClosed):
+    code = "after_cutoff"
+    message_id = "Pengambilan nomor hari ini sudah ditutup pukul {time}."
+    message_en = "Tickets for today closed at {time}."
+
+
+class OnBreak(ServiceClosed):
+    code = "on_break"
+    message_id = "{name}. Dibuka kembali pukul {time}."
+    message_en = "{name} (break). Open again at {time}."
+
+
+class Holiday(ServiceClosed):
+    code = "holiday"
+    message_id = "Hari libur: {name}."
+    message_en = "Closed for a holiday: {name}."
+
+
+class ClosedToday(ServiceClosed):
+    code = "closed_today"
+    message_id = "Layanan ditutup hari ini: {reason}"
+    message_en = "The service is closed today: {reason}"
+
+
+class QuotaReached(DomainError):
+    code = "quota_reached"
+    message_id = "Kuota hari ini habis ({quota} nomor)."
+    message_en = "Today's quota is used up ({quota} tickets)."
+
+
+class InvalidPriorityReason(DomainError):
+    code, status = "invalid_priority_reason", 422
+    message_id = "Alasan prioritas '{reason}' tidak dikenal; pilih salah satu: {choices}."
+    message_en = "Unknown priority reason '{reason}'; choose one of: {choices}."
+
+
+# --- Tickets and counters -------------------------------------------------------------------
+
+class UnknownTicket(DomainError):
+    code, status = "unknown_ticket", 404
+    message_id = "Tiket tidak ditemukan."
+    message_en = "Ticket not found."
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+    message_id = "Tiket {ticket} berstatus '{status}'; tindakan '{action}' tidak berlaku."
+    message_en = "Ticket {ticket} is '{status}'; '{action}' does not apply."
+
+
+class UnknownCounter(DomainError):
+    code, status = "unknown_counter", 404
+    message_id = "Loket '{counter}' tidak dikenal."
+    message_en = "Unknown counter '{counter}'."
+
+
+class CounterNotOpen(DomainError):
+    code = "counter_not_open"
+    message_id = "{counter} belum dibuka."
+    message_en = "{counter} is not open."
+
+
+class CounterBusy(DomainError):
+    code = "counter_busy"
+    message_id = "{counter} masih melayani {ticket}; selesaikan dulu."
+    message_en = "{counter} still has {ticket}; finish it first."
+
+
+class CounterTaken(DomainError):
+    code = "counter_taken"
+    message_id = "{counter} sedang dibuka oleh {officer}."
+    message_en = "{counter} is open by {officer}."
+
+
+class NoActiveTicket(DomainError):
+    code = "no_active_ticket"
+    message_id = "{counter} tidak sedang memanggil atau melayani tiket."
+    message_en = "{counter} has no called or serving ticket."
+
+
+class TicketElsewhere(DomainError):
+    code = "ticket_elsewhere"
+    message_id = "Tiket {ticket} ditangani loket lain."
+    message_en = "Ticket {ticket} belongs to another counter."
+
+
+class ServiceNotServed(DomainError):
+    code = "service_not_served"
+    message_id = "{counter} tidak melayani {service}."
+    message_en = "{counter} does not serve {service}."
+
+
+class RecallsRequired(DomainError):
+    code = "recalls_required"
+    message_id = "Panggil ulang dulu: {done} dari {needed} panggilan ulang."
+    message_en = "Recall first: {done} of {needed} recalls made."
+
+
+class OutcomeRequired(DomainError):
+    code, status = "outcome_required", 422
+    message_id = "Pilih hasil layanan: {choices}."
+    message_en = "Choose an outcome: {choices}."
+
+
+class UnknownOutcome(DomainError):
+    code, status = "unknown_outcome", 422
+    message_id = "Hasil layanan '{outcome}' tidak dikenal; pilih: {choices}."
+    message_en = "Unknown outcome '{outcome}'; choose: {choices}."
+
+
+class NotToday(DomainError):
+    code = "not_today"
+    message_id = "Tiket {ticket} bukan tiket hari ini."
+    message_en = "Ticket {ticket} is not from today."

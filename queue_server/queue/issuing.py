@@ -1,0 +1,149 @@
+"""Issuing tickets: the rules at the kiosk, the number, the quota; and a visitor's walkout."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from queue_server.config import WeeklyHours
+from queue_server.models import (
+    Agency,
+    Channel,
+    NumberSequence,
+    PrintStatus,
+    Service,
+    ServiceDay,
+    Ticket,
+    TicketStatus,
+)
+from queue_server.queue.common import get_site, record, site_time, upsert
+from queue_server.queue.errors import (
+    ClosedToday,
+    InvalidPriorityReason,
+    InvalidTransition,
+    QuotaReached,
+    UnknownService,
+    UnknownTicket,
+)
+from queue_server.queue.hours import issue_refusal
+
+
+class PriorityReason(enum.StrEnum):
+    ELDERLY = "lansia"
+    DISABILITY = "disabilitas"
+    PREGNANT = "ibu_hamil"
+    CHILD = "anak"
+
+
+def format_code(prefix: str, number: int) -> str:
+    return f"{prefix}-{number:03d}"
+
+
+def find_service(session: Session, code: str) -> Service:
+    service = session.scalar(
+        select(Service).join(Agency)
+        .where(Service.code == code, Service.active, Agency.active))
+    if service is None:
+        raise UnknownService(service=code)
+    return service
+
+
+def issue_ticket(session: Session, now: datetime, service_code: str, *,
+                 priority: bool = False, priority_reason: str | None = None,
+                 channel: Channel = Channel.KIOSK, kiosk_id: str | None = None,
+                 user_id: int | None = None) -> Ticket:
+    """Give the next number of the service's prefix, if hours, holidays and quota allow."""
+    service = find_service(session, service_code)
+    reason = _priority_reason(priority, priority_reason)
+    site = get_site(session)
+    local = site_time(site, now)
+    refusal = issue_refusal(WeeklyHours.model_validate(service.hours), site.holidays, local)
+    if refusal is not None:
+        raise refusal
+    day = local.date()
+    _take_quota_unit(session, service, day)
+    number = _next_number(session, day, service.prefix)
+    ticket = Ticket(
+        service_id=service.id, issued_service_id=service.id, service_day=day,
+        prefix=service.prefix, number=number, code=format_code(service.prefix, number),
+        priority=priority, priority_reason=reason, channel=channel,
+        status=TicketStatus.WAITING, token=secrets.token_urlsafe(32),
+        print_status=PrintStatus.PENDING if channel is Channel.KIOSK else PrintStatus.NONE,
+        kiosk_id=kiosk_id, queue_key=now, issued_at=now)
+    ticket.service = service
+    session.add(ticket)
+    session.flush()
+    record(session, ticket, "issued", now, from_status=TicketStatus.WAITING, user_id=user_id,
+           channel=channel.value, priority=priority)
+    return ticket
+
+
+def _priority_reason(priority: bool, reason: str | None) -> str | None:
+    if not priority or reason is None:
+        return None
+    try:
+        return PriorityReason(reason).value
+    except ValueError:
+        raise InvalidPriorityReason(
+            reason=reason, choices=", ".join(r.value for r in PriorityReason)) from None
+
+
+def _take_quota_unit(session: Session, service: Service, day: date) -> None:
+    """Count one ticket against the day's quota, atomically, or refuse."""
+    session.execute(
+        upsert(session, ServiceDay)
+        .values(service_id=service.id, day=day, issued=0)
+        .on_conflict_do_nothing(index_elements=["service_id", "day"]))
+    no_limit = 2**31 - 1
+    quota = func.coalesce(ServiceDay.quota_override, service.quota, no_limit)
+    taken = session.execute(
+        update(ServiceDay)
+        .where(ServiceDay.service_id == service.id, ServiceDay.day == day,
+               ServiceDay.closed_reason.is_(None), ServiceDay.issued < quota)
+        .values(issued=ServiceDay.issued + 1)
+        .returning(ServiceDay.issued)
+        .execution_options(synchronize_session=False)).scalar()
+    if taken is not None:
+        return
+    row = session.scalars(
+        select(ServiceDay).where(ServiceDay.service_id == service.id, ServiceDay.day == day)
+        .execution_options(populate_existing=True)).one()
+    if row.closed_reason is not None:
+        raise ClosedToday(reason=row.closed_reason)
+    raise QuotaReached(quota=row.quota_override or service.quota)
+
+
+def _next_number(session: Session, day: date, prefix: str) -> int:
+    """The next number of a prefix on a day: gapless and unique under any concurrency,
+    because the increment and the read are one statement on one row."""
+    statement = (
+        upsert(session, NumberSequence)
+        .values(day=day, prefix=prefix, last_number=1)
+        .on_conflict_do_update(index_elements=["day", "prefix"],
+                               set_={"last_number": NumberSequence.last_number + 1})
+        .returning(NumberSequence.last_number))
+    number: int = session.execute(statement).scalar_one()
+    return number
+
+
+def find_ticket_by_token(session: Session, token: str) -> Ticket:
+    ticket = session.scalar(select(Ticket).where(Ticket.token == token))
+    if ticket is None:
+        raise UnknownTicket()
+    return ticket
+
+
+def cancel_ticket(session: Session, now: datetime, ticket: Ticket, *,
+                  user_id: int | None = None, reason: str = "visitor_left") -> Ticket:
+    """A waiting visitor leaves (or staff remove them): counted apart from no-shows."""
+    if ticket.status is not TicketStatus.WAITING:
+        raise InvalidTransition(ticket=ticket.code, status=ticket.status.value, action="cancel")
+    ticket.status = TicketStatus.CANCELLED
+    ticket.finished_at = now
+    record(session, ticket, "cancelled", now, from_status=TicketStatus.WAITING,
+           user_id=user_id, reason=reason)
+    return ticket

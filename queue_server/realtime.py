@@ -1,0 +1,7 @@
+"""The Socket.IO hub."""
+
+from __future__ import annotations
+
+from flask_socketio import SocketIO
+
+socketio = SocketIO()
