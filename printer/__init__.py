@@ -11,7 +11,7 @@ from printer._escpos_cache import load_escpos
 load_escpos()
 
 from printer.backends import Backend, open_backend  # noqa: E402
-from printer.errors import PrintError, PrinterConfigError, PrinterSpecError  # noqa: E402
+from printer.errors import PrinterConfigError, PrintError, PrinterSpecError  # noqa: E402
 from printer.job import print_ticket, read_status, send_job  # noqa: E402
 from printer.preview import render_preview  # noqa: E402
 from printer.render import render_ticket  # noqa: E402

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -23,11 +25,35 @@ from pydantic import (
     model_validator,
 )
 
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
-Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}$")]
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _matching(pattern: str, hint: str) -> AfterValidator:
+    """A pattern check whose message tells staff what to write, not the regular expression."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(f"{value!r} is not valid: {hint}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _clock_time(value: Any) -> Any:
+    # YAML reads an unquoted 13:30 as the number 810 (base 60); refuse it instead of guessing.
+    if isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?", value):
+        return time.fromisoformat(value)
+    raise ValueError(f"{value!r} is not a time of day; write it in quotes as 'HH:MM', "
+                     "e.g. '14:30'")
+
+
+Code = Annotated[str, _matching(r"[A-Za-z0-9_-]{1,32}",
+                                "use 1 to 32 letters, digits, '-' or '_', e.g. 'KTP'")]
+Prefix = Annotated[str, _matching(r"[A-Z]{1,3}", "use 1 to 3 capital letters, e.g. 'A'")]
+Colour = Annotated[str, _matching(r"#[0-9A-Fa-f]{6}", "write a colour as '#RRGGBB'")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 
 
 class Strict(BaseModel):
@@ -37,8 +63,8 @@ class Strict(BaseModel):
 
 
 class Break(Strict):
-    start: time
-    end: time
+    start: ClockTime
+    end: ClockTime
     name: Text = "Istirahat"
 
     @model_validator(mode="after")
@@ -51,16 +77,19 @@ class Break(Strict):
 class DayHours(Strict):
     """One weekday: tickets from `issue_from`, service from `open`, last ticket at `cutoff`."""
 
-    issue_from: time
-    open: time
-    cutoff: time
-    close: time
+    issue_from: ClockTime
+    open: ClockTime
+    cutoff: ClockTime
+    close: ClockTime
     breaks: tuple[Break, ...] = ()
 
     @model_validator(mode="after")
     def _ordered(self) -> DayHours:
         if not self.issue_from <= self.open <= self.cutoff <= self.close:
             raise ValueError("hours must run issue_from <= open <= cutoff <= close")
+        for pause in self.breaks:
+            if pause.start < self.open or pause.end > self.close:
+                raise ValueError(f"the break {pause.name!r} must lie between open and close")
         return self
 
 
@@ -134,6 +163,12 @@ class Service(Strict):
     outcomes: tuple[Text, ...] = ()
     outcome_required: bool = False
 
+    @model_validator(mode="after")
+    def _outcomes_to_choose(self) -> Service:
+        if self.outcome_required and not self.outcomes:
+            raise ValueError("outcome_required needs a list of outcomes to choose from")
+        return self
+
     @field_validator("prefix", mode="before")
     @classmethod
     def _prefix_not_empty(cls, value: Any) -> Any:
@@ -166,6 +201,18 @@ class Kiosk(Strict):
     paper_width: Literal[58, 80] = 80
     profile: str | None = None
 
+    @field_validator("printer")
+    @classmethod
+    def _printer_spec(cls, value: str) -> str:
+        from printer.errors import PrinterSpecError
+        from printer.spec import parse_spec
+
+        try:
+            parse_spec(value)
+        except PrinterSpecError as error:
+            raise ValueError(str(error)) from None
+        return value
+
 
 VoiceEngine = Literal["clips", "espeak", "browser", "chime"]
 
@@ -173,10 +220,16 @@ VoiceEngine = Literal["clips", "espeak", "browser", "chime"]
 class Display(Strict):
     id: Code
     name: Text
-    agencies: tuple[Code, ...] | None = None
+    agencies: tuple[Code, ...] | None = Field(default=None, min_length=1)
     voice: VoiceEngine = "espeak"
     clips_dir: str | None = None
     media_dir: str | None = None
+
+    @model_validator(mode="after")
+    def _clips_need_a_folder(self) -> Display:
+        if self.voice == "clips" and not self.clips_dir:
+            raise ValueError("voice 'clips' needs clips_dir, the folder of recorded words")
+        return self
 
 
 class Rules(Strict):
@@ -209,6 +262,18 @@ def reference_problems(config: HallConfig) -> list[str]:
     ]
     agencies = {a.code for a in config.agencies}
     agency_of = {s.code: a.code for a in config.agencies for s in a.services}
+    prefix_owner: dict[str, str] = {}
+    for agency in config.agencies:
+        for service in agency.services:
+            owner = prefix_owner.setdefault(service.prefix, agency.code)
+            if owner != agency.code:
+                problems.append(f"services: prefix {service.prefix!r} of {service.code!r} is "
+                                f"also used by agency {owner!r}; give each agency its own")
+    served = {code for counter in config.counters for code in counter.services}
+    for code in agency_of:
+        if config.counters and code not in served:
+            problems.append(f"services: no counter serves {code!r}; its tickets could never "
+                            "be called")
     for index, counter in enumerate(config.counters):
         where = f"counters[{index}]"
         if counter.agency not in agencies:
