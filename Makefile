@@ -6,13 +6,18 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench setup browser clean
 
-setup: $(STAMP)
+setup: $(STAMP) node_modules/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The browser's Socket.IO client comes from npm, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 # Debian's Chromium for the Playwright tests; installed only when we may (root) and it is missing.
 browser:

@@ -10,12 +10,14 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from queue_server import changes
 from queue_server.clock import Clock, ShiftedClock, SystemClock, site_moment
 from queue_server.config import HallConfig, load_config
 from queue_server.db import make_engine, session_factory, upgrade_schema
 from queue_server.provision import apply_config
 from queue_server.queue.rollover import expire_past_days
 from queue_server.settings import Settings
+from queue_server.throttle import WindowCounter, make_windows
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,9 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock
+    windows: WindowCounter
+    # Set by the Socket.IO hub: receives what each commit changed.
+    publish: changes.Publisher | None = None
 
 
 def runtime() -> Runtime:
@@ -46,6 +51,11 @@ def db() -> Session:
 
 def now() -> datetime:
     return runtime().clock.now()
+
+
+def commit() -> list[changes.Change]:
+    """Commit the request's session and let the hub announce what changed."""
+    return changes.commit(db(), runtime().publish)
 
 
 def make_clock(settings: Settings, hall: HallConfig) -> Clock:
@@ -71,20 +81,34 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url, single_connection=True)
     state = Runtime(settings, hall, engine, session_factory(engine),
-                    clock or make_clock(settings, hall))
+                    clock or make_clock(settings, hall), make_windows(settings.message_queue))
     prepare_database(state)
 
     app = Flask(__name__)
     app.config["SECRET_KEY"] = settings.effective_secret_key()
-    app.config["JSON_SORT_KEYS"] = False
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked where a cookie authenticates
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # a console stays open all day
     app.extensions["antre"] = state
     app.teardown_appcontext(_close_session)
 
+    from queue_server.api import init_api
+    from queue_server.extensions import csrf, login_manager, socketio
     from queue_server.health import bp as health_bp
-    from queue_server.realtime import socketio
+    from queue_server.vendor import bp as vendor_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(vendor_bp)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    init_api(app)
+    # Pages: each audience's blueprint (kiosk, display, console, ticket page) is added here.
+
+    # The shared SocketIO object would otherwise keep an earlier app's Redis manager.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(app, async_mode=_async_mode(), message_queue=settings.message_queue)
+    from queue_server.realtime import init_hub
+
+    init_hub(app)
     return app
 
 

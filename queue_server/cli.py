@@ -32,6 +32,7 @@ def _prepared_session() -> Iterator[Session]:
     """A session on a database whose schema and config are current; committed on success."""
     from queue_server.app import Runtime, make_clock, prepare_database
     from queue_server.db import make_engine, session_factory
+    from queue_server.throttle import MemoryWindows
 
     settings = Settings()
     try:
@@ -40,7 +41,8 @@ def _prepared_session() -> Iterator[Session]:
         _fail("; ".join(error.problems))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
-    state = Runtime(settings, hall, engine, session_factory(engine), make_clock(settings, hall))
+    state = Runtime(settings, hall, engine, session_factory(engine), make_clock(settings, hall),
+                    MemoryWindows())
     prepare_database(state)
     try:
         with state.sessions.begin() as session:
@@ -57,7 +59,7 @@ def _prepared_session() -> Iterator[Session]:
 def serve(host: str, port: int) -> None:
     """Start the server (gevent; HTTP and Socket.IO on one port)."""
     from queue_server.app import create_app
-    from queue_server.realtime import socketio
+    from queue_server.extensions import socketio
 
     try:
         app = create_app()
@@ -164,8 +166,10 @@ def voice() -> None:
 def _register_plugins() -> None:
     """Commands that live with the package they belong to (display, printer, kiosk)."""
     from display.cli import voice_say
+    from printer.cli import print_test
 
     voice.add_command(voice_say)
+    main.add_command(print_test)
 
 
 _register_plugins()

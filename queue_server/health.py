@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from queue_server.app import database_ok, db, now, runtime
-from queue_server.realtime import socketio
+from queue_server.extensions import socketio
 
 bp = Blueprint("health", __name__)
 

@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from queue_server.models import Agency, Device, Role, User
+from queue_server.models import Agency, Device, DeviceKind, Role, User
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -80,3 +80,23 @@ def issue_device_token(session: Session, device_id: str) -> str:
     token = new_token()
     device.token_hash = hash_token(token)
     return token
+
+
+def device_by_token(session: Session, token: str | None, *, kind: DeviceKind | None = None,
+                    device_id: str | None = None) -> Device | None:
+    """The active device this token belongs to (optionally of a kind, or a given id)."""
+    if not token:
+        return None
+    device = session.scalar(select(Device).where(Device.token_hash == hash_token(token),
+                                                 Device.active))
+    if device is None or (kind is not None and device.kind is not kind):
+        return None
+    if device_id is not None and device.id != device_id:
+        return None
+    return device
+
+
+def user_by_token(session: Session, token: str | None) -> User | None:
+    if not token:
+        return None
+    return session.scalar(select(User).where(User.token_hash == hash_token(token), User.active))

@@ -226,3 +226,86 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server = start_server(env, tmp_path / "server.log")
     yield server
     server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it when run as root "
+                    "(apt-get install -y chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+PASSWORD = "rahasia-loket"
+USERS = {  # username: (role, agencies)
+    "admin": ("admin", []),
+    "ayu": ("officer", ["DUKCAPIL"]),
+    "dewi": ("officer", ["DUKCAPIL"]),
+    "budi": ("officer", ["POLRES"]),
+    "sari": ("supervisor", ["DUKCAPIL"]),
+}
+
+
+def add_people(hall: Hall, devices: list[str]) -> dict[str, str]:
+    """The USERS with API tokens, and tokens for `devices`: {username or device id: token}."""
+    from queue_server.models import Role
+    from queue_server.people import add_user, issue_device_token, issue_user_token
+
+    tokens = {}
+    with hall.sessions.begin() as session:
+        for username, (role, agencies) in USERS.items():
+            add_user(session, hall.clock.now(), username, username.title(), Role(role),
+                     PASSWORD, agencies)
+            tokens[username] = issue_user_token(session, username)
+        for device in devices:
+            tokens[device] = issue_device_token(session, device)
+    return tokens
+
+
+@dataclass
+class ServedHall:
+    server: LiveServer
+    tokens: dict[str, str]
+    data_dir: Path
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+def serve_hall(directory: Path, data: dict[str, Any] | None = None,
+               clock_start: str = "2026-11-30T09:00:00", **env: str) -> ServedHall:
+    """A real `antre serve` over `data` (default: the small hall) with USERS and a token for
+    every kiosk and display. Stop it with `.server.stop()`."""
+    data = data or hall_data()
+    data_dir = directory / "data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    hall = prepare_hall(f"sqlite:///{data_dir / 'antre.db'}", data)
+    devices = [k["id"] for k in data.get("kiosks", [])] + [d["id"] for d in
+                                                           data.get("displays", [])]
+    tokens = add_people(hall, devices)
+    hall.engine.dispose()
+    settings = antre_env(data_dir, write_hall_yaml(directory, data),
+                         ANTRE_CLOCK_START=clock_start, **env)
+    return ServedHall(start_server(settings, directory / "server.log"), tokens, data_dir)
+
+
+@pytest.fixture
+def served_hall(tmp_path: Path) -> Iterator[ServedHall]:
+    """The small hall served for browser tests: users (password PASSWORD) and device tokens."""
+    served = serve_hall(tmp_path)
+    yield served
+    served.server.stop()

@@ -102,6 +102,8 @@ def call_ticket(session: Session, now: datetime, counter_id: str, ticket_id: int
     require_idle(session, counter)
     ticket = _lock_ticket(session, ticket_id)
     _require_status(ticket, "call", TicketStatus.WAITING)
+    if ticket.service_day != service_day(get_site(session), now):
+        raise NotToday(ticket=ticket.code)  # as call_next: an old day's ticket awaits expiry
     if ticket.service_id not in _served_ids(counter):
         raise ServiceNotServed(counter=counter.name, service=ticket.service.name)
     return _mark_called(session, now, ticket, counter, user_id, chosen=True, reason=reason)
@@ -152,6 +154,8 @@ def finish(session: Session, now: datetime, counter_id: str, user_id: int | None
     outcome = _check_outcome(ticket.service, outcome)
     if ticket.status is TicketStatus.CALLED:
         start_service(session, now, counter_id, user_id)
+        # Service began when the visitor answered the call, not at this click.
+        ticket.started_at = ticket.last_called_at or now
     ticket.status = TicketStatus.DONE
     ticket.finished_at = now
     ticket.outcome = outcome
@@ -207,7 +211,9 @@ def _key_after(keys: list[datetime], places: int, now: datetime) -> datetime:
     if len(keys) <= places:
         return max(now, keys[-1] + NUDGE) if keys else now
     before = keys[places - 1] if places else keys[0] - 2 * NUDGE
-    return before + (keys[places] - before) / 2
+    # Strictly after `before`: equal keys rank by ticket id, and the returning ticket (an
+    # older id) would otherwise jump ahead of the tickets that share the key.
+    return max(before + (keys[places] - before) / 2, before + timedelta(microseconds=1))
 
 
 def transfer(session: Session, now: datetime, counter_id: str, service_code: str, *,
@@ -218,15 +224,15 @@ def transfer(session: Session, now: datetime, counter_id: str, service_code: str
     ticket = require_active(session, counter)
     _require_status(ticket, "transfer", TicketStatus.SERVING)
     target = find_service(session, service_code)
-    source_id = ticket.service_id
     keys = _waiting_keys(session, target.id, ticket.service_day)
+    # Filed under the service it leaves, like every other end of service there.
+    record(session, ticket, "transferred", now, from_status=TicketStatus.SERVING,
+           user_id=user_id, counter_id=counter.id, to_service_id=target.id,
+           to_service=target.code, front=front)
     ticket.queue_key = min(keys[0], now) - NUDGE if front and keys else now
     _release(ticket)
     ticket.service_id = target.id
     ticket.service = target
-    record(session, ticket, "transferred", now, from_status=TicketStatus.SERVING,
-           user_id=user_id, counter_id=counter.id, from_service_id=source_id,
-           to_service=target.code, front=front)
     return ticket
 
 

@@ -43,24 +43,44 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     return count or 0
 
 
-def service_load(session: Session, service: Service, day: date) -> ServiceLoad:
-    waiting = session.scalar(
-        select(func.count()).select_from(Ticket)
-        .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == service.id,
-               Ticket.service_day == day)) or 0
-    open_counters = session.scalar(
-        select(func.count()).select_from(Counter)
-        .join(counter_services, counter_services.c.counter_id == Counter.id)
-        .where(counter_services.c.service_id == service.id, Counter.active,
-               Counter.state == CounterState.OPEN)) or 0
-    recent = session.execute(
-        select(Ticket.started_at, Ticket.finished_at)
-        .where(Ticket.service_id == service.id, Ticket.service_day == day,
+def service_loads(session: Session, day: date,
+                  services: list[Service]) -> dict[int, ServiceLoad]:
+    """The load of many services in three grouped queries (the kiosk lists them all)."""
+    ids = [service.id for service in services]
+    waiting: dict[int, int] = dict(session.execute(
+        select(Ticket.service_id, func.count())
+        .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id.in_(ids),
+               Ticket.service_day == day)
+        .group_by(Ticket.service_id)).all())
+    open_counters: dict[int, int] = dict(session.execute(
+        select(counter_services.c.service_id, func.count())
+        .join(Counter, counter_services.c.counter_id == Counter.id)
+        .where(counter_services.c.service_id.in_(ids), Counter.active,
+               Counter.state == CounterState.OPEN)
+        .group_by(counter_services.c.service_id)).all())
+    durations: dict[int, list[float]] = {}
+    served = session.execute(
+        select(Ticket.service_id, Ticket.started_at, Ticket.finished_at)
+        .where(Ticket.service_id.in_(ids), Ticket.service_day == day,
                Ticket.status == TicketStatus.DONE, Ticket.started_at.is_not(None))
-        .order_by(Ticket.finished_at.desc()).limit(RECENT_SERVED)).all()
-    durations = [(end - start).total_seconds() / 60 for start, end in recent if end and start]
-    minutes = sum(durations) / len(durations) if durations else float(service.target_minutes)
-    return ServiceLoad(waiting, open_counters, minutes)
+        .order_by(Ticket.finished_at.desc()))
+    for service_id, started, finished in served:
+        recent = durations.setdefault(service_id, [])
+        if started and finished and len(recent) < RECENT_SERVED:
+            recent.append((finished - started).total_seconds() / 60)
+    return {
+        service.id: ServiceLoad(
+            waiting.get(service.id, 0), open_counters.get(service.id, 0),
+            _mean(durations.get(service.id), default=float(service.target_minutes)))
+        for service in services}
+
+
+def service_load(session: Session, service: Service, day: date) -> ServiceLoad:
+    return service_loads(session, day, [service])[service.id]
+
+
+def _mean(values: list[float] | None, *, default: float) -> float:
+    return sum(values) / len(values) if values else default
 
 
 def estimated_wait_minutes(load: ServiceLoad, ahead: int) -> int:

@@ -114,7 +114,8 @@ def _take_quota_unit(session: Session, service: Service, day: date) -> None:
         .execution_options(populate_existing=True)).one()
     if row.closed_reason is not None:
         raise ClosedToday(reason=row.closed_reason)
-    raise QuotaReached(quota=row.quota_override or service.quota)
+    override = row.quota_override
+    raise QuotaReached(quota=override if override is not None else service.quota)
 
 
 def _next_number(session: Session, day: date, prefix: str) -> int:

@@ -32,7 +32,8 @@ def test_removed_service_and_counter_are_deactivated_and_history_kept(hall: Hall
         {"code": "SIDIK", "name": "Sidik Jari", "prefix": "D"})
     data["agencies"][1]["services"].pop(0)  # SKCK leaves
     data["counters"][2]["services"] = ["SIDIK"]
-    data["counters"].pop(3)  # L4 leaves
+    data["counters"].pop(3)  # L4 leaves, and with it the passport service
+    data["agencies"][2]["services"] = []
     with hall.sessions.begin() as session:
         apply_config(session, parse_config(data))
 

@@ -66,7 +66,7 @@ def test_eight_kiosks_issue_gapless_unique_numbers(database_url: str) -> None:
 
 def test_ten_counters_call_each_ticket_exactly_once(database_url: str) -> None:
     data = _unlimited(hall_data())
-    data["counters"] = [  # ten counters serving one service
+    data["counters"] += [  # ten more counters serving one service
         {"id": f"K{i}", "number": 10 + i, "name": f"Loket {10 + i}", "agency": "DUKCAPIL",
          "services": ["KTP"]} for i in range(10)]
     hall = prepare_hall(database_url, data)

@@ -1,0 +1,121 @@
+"""Who is asking: an officer's session or API token, or a kiosk's or display's device token.
+
+Cookie sessions must carry a CSRF token on writes; bearer tokens cannot be sent by another
+site, so they need none. Kiosks and displays have no users; their token names the device.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, request
+from flask_login import current_user
+
+from queue_server.api.errors import ApiError
+from queue_server.app import db, runtime
+from queue_server.extensions import csrf
+from queue_server.models import Counter, Device, DeviceKind, Role, User
+from queue_server.people import device_by_token, user_by_token
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User | None = None
+    device: Device | None = None
+    via_session: bool = False
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def actor() -> Actor:
+    """The caller, resolved once per request."""
+    if "actor" not in g:
+        g.actor = _resolve()
+    found: Actor = g.actor
+    return found
+
+
+def _resolve() -> Actor:
+    token = bearer_token()
+    if token is not None:
+        user = user_by_token(db(), token)
+        if user is not None:
+            return Actor(user=user)
+        device = device_by_token(db(), token)
+        if device is not None:
+            return Actor(device=device)
+        raise ApiError("invalid_token", 401, "Token tidak sah.", "The token is not valid.")
+    if current_user.is_authenticated:
+        user = db().get(User, int(current_user.get_id()))
+        if user is not None and user.active:
+            return Actor(user=user, via_session=True)
+    return Actor()
+
+
+def require_user(*roles: Role) -> User:
+    """The signed-in staff member (of one of `roles`, if given); writes by cookie need CSRF."""
+    who = actor()
+    if who.user is None:
+        raise ApiError("unauthorized", 401, "Silakan masuk terlebih dahulu.",
+                       "Sign in first.")
+    if roles and who.user.role not in roles:
+        raise ApiError("forbidden", 403, "Peran Anda tidak diizinkan melakukan ini.",
+                       "Your role is not allowed to do this.")
+    if who.via_session and request.method in UNSAFE:
+        csrf.protect()
+    return who.user
+
+
+def require_device(kind: DeviceKind, device_id: str | None = None) -> Device:
+    who = actor()
+    if who.device is None or who.device.kind is not kind or (
+            device_id is not None and who.device.id != device_id):
+        raise ApiError("unauthorized", 401, f"Perlu token perangkat {kind.value}.",
+                       f"A {kind.value} device token is needed.")
+    return who.device
+
+
+def may_see_agency(user: User, agency_id: int) -> bool:
+    return user.role is Role.ADMIN or any(a.id == agency_id for a in user.agencies)
+
+
+def counter_for(user: User, counter_id: str, *, acting: bool) -> Counter:
+    """The counter, if this user may see it (`acting`: and work it).
+
+    An officer works only at counters of their agencies, and only at the one they opened;
+    supervisors and administrators may act on any counter in their scope (to close one left
+    open, say).
+    """
+    counter = db().get(Counter, counter_id)
+    if counter is None or not counter.active:
+        raise ApiError("unknown_counter", 404, f"Loket '{counter_id}' tidak dikenal.",
+                       f"Unknown counter '{counter_id}'.")
+    if not may_see_agency(user, counter.agency_id):
+        raise ApiError("forbidden", 403, f"{counter.name} bukan loket instansi Anda.",
+                       f"{counter.name} is not a counter of your agency.")
+    if acting and user.role is Role.OFFICER and counter.officer_id not in (None, user.id):
+        raise ApiError("counter_taken", 409, f"{counter.name} sedang dibuka petugas lain.",
+                       f"{counter.name} is open by another officer.")
+    return counter
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def limit_public(bucket: str, per_minute: int) -> None:
+    """Rate-limit unauthenticated callers by address; signed-in staff and devices pass."""
+    who = actor()
+    if who.user is not None or who.device is not None:
+        return
+    hits = runtime().windows.hit(f"public:{bucket}:{client_address()}", 60)
+    if hits > per_minute:
+        raise ApiError("rate_limited", 429,
+                       "Terlalu banyak permintaan; coba lagi sebentar lagi.",
+                       "Too many requests; try again in a minute.")

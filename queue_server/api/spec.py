@@ -1,0 +1,147 @@
+"""Declaring an endpoint once: its route, request schema, answers and OpenAPI entry.
+
+`endpoint` registers the Flask route, validates the JSON body against its pydantic model
+(a bad body becomes a 422 before the view runs) and records the operation, from which
+`openapi_document` is built.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from flask.typing import ResponseReturnValue
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from queue_server.api.errors import ApiError
+from queue_server.schemas import ErrorOut
+
+ERROR_TEXT = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
+              409: "Conflicts with the current state", 422: "Invalid input",
+              429: "Too many requests"}
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    rule: str
+    summary: str
+    body: type[BaseModel] | None
+    answers: dict[int, type[BaseModel] | None]
+    auth: tuple[str, ...]
+    tag: str
+    errors: tuple[int, ...] = field(default=())
+
+
+OPERATIONS: list[Operation] = []
+Answer = BaseModel | tuple[BaseModel | None, int] | None
+
+
+def endpoint(bp: Blueprint, method: str, rule: str, *, summary: str, tag: str,
+             answers: dict[int, type[BaseModel] | None], body: type[BaseModel] | None = None,
+             auth: tuple[str, ...] = (), errors: tuple[int, ...] = (400, 422),
+             ) -> Callable[[Callable[..., Answer]], Callable[..., ResponseReturnValue]]:
+    """Register `rule` on `bp`; the view gets `body=` (validated) and returns a model,
+    (model, status) or None (204)."""
+
+    def decorate(view: Callable[..., Answer]) -> Callable[..., ResponseReturnValue]:
+        OPERATIONS.append(Operation(method, f"{bp.url_prefix or ''}{rule}", summary, body,
+                                    answers, auth, tag, errors))
+
+        @functools.wraps(view)
+        def handle(**kwargs: Any) -> ResponseReturnValue:
+            if body is not None:
+                kwargs["body"] = body.model_validate_json(_json_body())
+            return _render(view(**kwargs))
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=handle, methods=[method])
+        return handle
+
+    return decorate
+
+
+def _json_body() -> bytes:
+    """The raw body (validated as JSON by pydantic, strictly); an empty body is `{}`."""
+    raw = request.get_data()
+    if not raw.strip():
+        return b"{}"
+    if request.get_json(silent=True) is None:
+        raise ApiError("invalid_json", 400, "Isi permintaan bukan JSON yang sah.",
+                       "The request body is not valid JSON.")
+    return raw
+
+
+def _render(answer: Answer) -> ResponseReturnValue:
+    if answer is None:
+        return Response(status=204)
+    model, status = answer if isinstance(answer, tuple) else (answer, 200)
+    if model is None:
+        return Response(status=status)
+    return jsonify(model.model_dump(mode="json")), status
+
+
+def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
+    """Flask's /counters/<counter_id> as OpenAPI's /counters/{counter_id}, with parameters."""
+    parameters = []
+    for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule):
+        kind = "integer" if converter == "int" else "string"
+        parameters.append({"name": name, "in": "path", "required": True,
+                           "schema": {"type": kind}})
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule), parameters
+
+
+def openapi_document(title: str, version: str) -> dict[str, Any]:
+    models: set[type[BaseModel]] = {ErrorOut}
+    for operation in OPERATIONS:
+        models.update(m for m in operation.answers.values() if m is not None)
+        if operation.body is not None:
+            models.add(operation.body)
+    ordered = sorted(models, key=lambda m: m.__name__)
+    _, schemas = models_json_schema([(m, "serialization") for m in ordered],
+                                    ref_template="#/components/schemas/{model}")
+    paths: dict[str, dict[str, Any]] = {}
+    for operation in OPERATIONS:
+        path, parameters = _openapi_path(operation.rule)
+        name = re.sub(r"\W+", "_", path).strip("_")
+        entry: dict[str, Any] = {
+            "summary": operation.summary, "tags": [operation.tag],
+            "operationId": f"{operation.method.lower()}_{name}", "responses": {},
+        }
+        if parameters:
+            entry["parameters"] = parameters
+        if operation.body is not None:
+            entry["requestBody"] = {"required": False, "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{operation.body.__name__}"}}}}
+        for status, model in operation.answers.items():
+            response: dict[str, Any] = {"description": "OK" if status < 300 else str(status)}
+            if model is not None:
+                response["content"] = {"application/json": {
+                    "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}
+            entry["responses"][str(status)] = response
+        for status in operation.errors:
+            entry["responses"][str(status)] = {
+                "description": ERROR_TEXT.get(status, "Error"),
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        if operation.auth:
+            entry["security"] = [{scheme: []} for scheme in operation.auth]
+        paths.setdefault(path, {})[operation.method.lower()] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "paths": paths,
+        "components": {
+            "schemas": schemas.get("$defs", {}),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "An officer's API token or a kiosk/display token"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                            "description": "The login session; writes also need X-CSRFToken"},
+            },
+        },
+    }

@@ -1,0 +1,69 @@
+"""Services and tickets: what a kiosk, a visitor's phone and a third party use."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from queue_server.api.auth import actor, limit_public, require_device, require_user
+from queue_server.api.errors import language
+from queue_server.api.spec import endpoint
+from queue_server.app import commit, db, now, runtime
+from queue_server.models import Channel, DeviceKind
+from queue_server.queue.issuing import cancel_ticket, find_ticket_by_token, issue_ticket
+from queue_server.readmodels import public_ticket, services_overview, ticket_out
+from queue_server.schemas import (
+    IssueRequest,
+    PublicTicketOut,
+    ServicesOut,
+    TicketOut,
+)
+
+
+def register(bp: Blueprint) -> None:
+    @endpoint(bp, "GET", "/services", tag="tickets", answers={200: ServicesOut},
+              summary="Agencies and services: open or not (and why), waiting, quota left, "
+                      "estimated wait", auth=("bearer",), errors=(401, 429))
+    def list_services() -> ServicesOut:
+        limit_public("services", 120)
+        return services_overview(db(), now(), language())
+
+    @endpoint(bp, "POST", "/tickets", tag="tickets", body=IssueRequest,
+              answers={201: TicketOut}, auth=("bearer", "session"),
+              summary="Issue a ticket (a kiosk needs its device token)",
+              errors=(400, 401, 403, 404, 409, 422, 429))
+    def create_ticket(body: IssueRequest) -> tuple[TicketOut, int]:
+        kiosk_id, user_id = _issuer(body.channel)
+        ticket = issue_ticket(db(), now(), body.service, priority=body.priority,
+                              priority_reason=body.priority_reason, channel=body.channel,
+                              kiosk_id=kiosk_id, user_id=user_id)
+        commit()
+        return ticket_out(db(), ticket, runtime().hall.site.public_url), 201
+
+    @endpoint(bp, "GET", "/tickets/<token>", tag="tickets", answers={200: PublicTicketOut},
+              summary="The visitor's view of one ticket", errors=(404, 429))
+    def get_ticket(token: str) -> PublicTicketOut:
+        limit_public("ticket", 120)
+        return public_ticket(db(), find_ticket_by_token(db(), token))
+
+    @endpoint(bp, "POST", "/tickets/<token>/cancel", tag="tickets",
+              answers={200: PublicTicketOut}, errors=(404, 409, 429),
+              summary="The visitor leaves: the ticket is cancelled")
+    def cancel(token: str) -> PublicTicketOut:
+        limit_public("cancel", 20)
+        ticket = find_ticket_by_token(db(), token)
+        who = actor()
+        cancel_ticket(db(), now(), ticket, user_id=who.user.id if who.user else None,
+                      reason="staff" if who.user else "visitor_left")
+        commit()
+        return public_ticket(db(), ticket)
+
+
+def _issuer(channel: Channel) -> tuple[str | None, int | None]:
+    """Who may issue on each channel: a kiosk with its token, staff at a counter, anyone
+    (rate-limited) online."""
+    if channel is Channel.KIOSK:
+        return require_device(DeviceKind.KIOSK).id, None
+    if channel is Channel.COUNTER:
+        return None, require_user().id
+    limit_public("issue", 10)
+    return None, None

@@ -1,0 +1,220 @@
+"""What the API and the Socket.IO hub send and accept, declared once.
+
+These pydantic models validate requests and shape answers, and the OpenAPI document is made
+from them, so the contract cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from queue_server.models import Channel, CounterState, PrintStatus, Role, TicketStatus
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- Requests -------------------------------------------------------------------------------
+
+class Request(Model):
+    """Strict: "yes" is not a boolean and "12" is not a number; a client that sends them has
+    a bug worth hearing about."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class IssueRequest(Request):
+    service: str = Field(min_length=1, max_length=32, description="Service code, e.g. 'KTP'")
+    priority: bool = False
+    priority_reason: Literal["lansia", "disabilitas", "ibu_hamil", "anak"] | None = None
+    channel: Channel = Channel.KIOSK
+
+
+class LoginRequest(Request):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class CallNextRequest(Request):
+    finish_current: bool = Field(
+        default=False, description="First finish the active ticket (called or serving) as "
+                                   "served, then call the next one.")
+    outcome: str | None = Field(default=None, max_length=200)
+
+
+class CallRequest(Request):
+    ticket_id: int
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class FinishRequest(Request):
+    outcome: str | None = Field(default=None, max_length=200)
+
+
+class TransferRequest(Request):
+    service: str = Field(min_length=1, max_length=32)
+    position: Literal["front", "back"] = "back"
+
+
+class ResumeRequest(Request):
+    ticket_id: int
+
+
+class BreakRequest(Request):
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class EmptyRequest(Request):
+    pass
+
+
+# --- Answers --------------------------------------------------------------------------------
+
+class ServiceOut(Model):
+    code: str
+    name: str
+    prefix: str
+    open: bool
+    closed_reason: str | None = Field(description="Reason code when not open, e.g. "
+                                                  "'quota_reached', 'not_open_yet'")
+    closed_message: str | None = Field(description="The reason in the requested language")
+    waiting: int
+    quota: int | None
+    quota_left: int | None
+    estimated_wait_min: int
+    target_minutes: int
+    requirements: list[str]
+
+
+class AgencyOut(Model):
+    code: str
+    name: str
+    short_name: str
+    colour: str
+    waiting: int
+    services: list[ServiceOut]
+
+
+class ServicesOut(Model):
+    agencies: list[AgencyOut]
+
+
+class CounterRef(Model):
+    id: str
+    number: int
+    name: str
+
+
+class TicketOut(Model):
+    id: int
+    code: str
+    number: int
+    service: str
+    service_name: str
+    agency: str
+    agency_name: str
+    status: TicketStatus
+    priority: bool
+    priority_reason: str | None
+    channel: Channel
+    ahead: int
+    estimated_wait_min: int
+    token: str
+    tracking_url: str
+    print_status: PrintStatus
+    issued_at: datetime
+    called_at: datetime | None
+    counter: CounterRef | None
+    call_count: int
+
+
+class PublicTicketOut(Model):
+    """What the visitor's phone may see: no internal ids, no other visitors."""
+
+    code: str
+    service: str
+    service_name: str
+    agency: str
+    agency_name: str
+    status: TicketStatus
+    ahead: int
+    estimated_wait_min: int
+    issued_at: datetime
+    counter: CounterRef | None
+    call_count: int
+
+
+class QueueItem(Model):
+    id: int
+    code: str
+    service: str
+    priority: bool
+    priority_reason: str | None
+    status: TicketStatus
+    issued_at: datetime
+    waited_min: int
+
+
+class CurrentTicket(QueueItem):
+    call_count: int
+    called_at: datetime | None
+    started_at: datetime | None
+    target_minutes: int
+    outcomes: list[str]
+    outcome_required: bool
+
+
+class OfficerOut(Model):
+    id: int
+    username: str
+    name: str
+
+
+class CounterOut(Model):
+    id: str
+    number: int
+    name: str
+    agency: str
+    state: CounterState
+    officer: OfficerOut | None
+    services: list[str]
+    current: CurrentTicket | None
+    waiting: list[QueueItem]
+    parked: list[QueueItem]
+
+
+class UserOut(Model):
+    id: int
+    username: str
+    name: str
+    role: Role
+    agencies: list[str]
+
+
+class LoginOut(Model):
+    user: UserOut
+    csrf_token: str
+
+
+class CsrfOut(Model):
+    csrf_token: str
+
+
+class ErrorBody(Model):
+    code: str
+    message: str
+
+
+class ErrorOut(Model):
+    error: ErrorBody
+
+
+class ActionOut(Model):
+    """The answer to a counter action: the ticket it concerned (if any) and the counter now."""
+
+    ticket: TicketOut | None
+    counter: CounterOut

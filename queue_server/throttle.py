@@ -1,0 +1,76 @@
+"""Counting attempts in time windows: failed logins and public requests.
+
+In one process the counts live in memory; with ANTRE_MESSAGE_QUEUE on Redis they live there,
+so every server process sees the same counts.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Protocol
+
+import redis
+
+
+class WindowCounter(Protocol):
+    def hit(self, key: str, window_s: int) -> int:
+        """Count one attempt; the number of attempts in the key's current window."""
+        ...
+
+    def count(self, key: str) -> int: ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class MemoryWindows:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, float]] = {}
+
+    def hit(self, key: str, window_s: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            count, expires = self._counts.get(key, (0, 0.0))
+            if expires <= now:
+                count, expires = 0, now + window_s
+            self._counts[key] = (count + 1, expires)
+            if len(self._counts) > 10_000:  # keep a flood of addresses from growing memory
+                self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+            return count + 1
+
+    def count(self, key: str) -> int:
+        with self._lock:
+            count, expires = self._counts.get(key, (0, 0.0))
+            return count if expires > time.monotonic() else 0
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._counts.pop(key, None)
+
+
+class RedisWindows:
+    def __init__(self, url: str, prefix: str = "antre:window:") -> None:
+        self._redis = redis.Redis.from_url(url, socket_timeout=2)
+        self._prefix = prefix
+
+    def hit(self, key: str, window_s: int) -> int:
+        name = self._prefix + key
+        with self._redis.pipeline() as pipe:
+            pipe.incr(name)
+            pipe.expire(name, window_s, nx=True)
+            count, _ = pipe.execute()
+        return int(count)
+
+    def count(self, key: str) -> int:
+        value = self._redis.get(self._prefix + key)
+        return int(value) if value else 0
+
+    def clear(self, key: str) -> None:
+        self._redis.delete(self._prefix + key)
+
+
+def make_windows(message_queue: str | None) -> WindowCounter:
+    if message_queue and message_queue.startswith(("redis://", "rediss://")):
+        return RedisWindows(message_queue)
+    return MemoryWindows()
