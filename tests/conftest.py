@@ -8,10 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -309,3 +310,23 @@ def served_hall(tmp_path: Path) -> Iterator[ServedHall]:
     served = serve_hall(tmp_path)
     yield served
     served.server.stop()
+
+
+def race(count: int, work: Callable[[int], None], timeout_s: float = 300) -> None:
+    """Run `work(i)` on `count` real threads released together; fail with their errors."""
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(count)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            work(index)
+        except BaseException as error:  # reported below, in the test's own thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout_s)
+    assert not errors, errors

@@ -41,6 +41,23 @@ def _require_status(ticket: Ticket, action: str, *allowed: TicketStatus) -> None
         raise InvalidTransition(ticket=ticket.code, status=ticket.status.value, action=action)
 
 
+def _active(session: Session, counter_id: str, action: str,
+            status: TicketStatus) -> tuple[Counter, Ticket]:
+    """The locked counter and its active ticket, which must be in `status` for `action`."""
+    counter = lock_counter(session, counter_id)
+    ticket = require_active(session, counter)
+    _require_status(ticket, action, status)
+    return counter, ticket
+
+
+def _ready(session: Session, counter_id: str) -> Counter:
+    """The locked counter, open and without an active ticket: ready to take one."""
+    counter = lock_counter(session, counter_id)
+    require_open(counter)
+    require_idle(session, counter)
+    return counter
+
+
 def _served_ids(counter: Counter) -> list[int]:
     return [service.id for service in counter.services if service.active]
 
@@ -67,9 +84,7 @@ def call_next(session: Session, now: datetime, counter_id: str,
     visitor goes next. The row lock with SKIP LOCKED (PostgreSQL) and BEGIN IMMEDIATE
     (SQLite) make each ticket called by exactly one counter.
     """
-    counter = lock_counter(session, counter_id)
-    require_open(counter)
-    require_idle(session, counter)
+    counter = _ready(session, counter_id)
     site = get_site(session)
     regular_first = counter.priority_streak >= site.priority_ratio
     ticket = session.scalar(
@@ -97,9 +112,7 @@ def _lock_ticket(session: Session, ticket_id: int) -> Ticket:
 def call_ticket(session: Session, now: datetime, counter_id: str, ticket_id: int,
                 user_id: int | None = None, reason: str | None = None) -> Ticket:
     """Call a chosen waiting ticket out of turn (the reason is kept in the event)."""
-    counter = lock_counter(session, counter_id)
-    require_open(counter)
-    require_idle(session, counter)
+    counter = _ready(session, counter_id)
     ticket = _lock_ticket(session, ticket_id)
     _require_status(ticket, "call", TicketStatus.WAITING)
     if ticket.service_day != service_day(get_site(session), now):
@@ -111,9 +124,7 @@ def call_ticket(session: Session, now: datetime, counter_id: str, ticket_id: int
 
 def recall(session: Session, now: datetime, counter_id: str,
            user_id: int | None = None) -> Ticket:
-    counter = lock_counter(session, counter_id)
-    ticket = require_active(session, counter)
-    _require_status(ticket, "recall", TicketStatus.CALLED)
+    counter, ticket = _active(session, counter_id, "recall", TicketStatus.CALLED)
     ticket.call_count += 1
     ticket.last_called_at = now
     record(session, ticket, "recalled", now, from_status=TicketStatus.CALLED, user_id=user_id,
@@ -123,9 +134,7 @@ def recall(session: Session, now: datetime, counter_id: str,
 
 def start_service(session: Session, now: datetime, counter_id: str,
                   user_id: int | None = None) -> Ticket:
-    counter = lock_counter(session, counter_id)
-    ticket = require_active(session, counter)
-    _require_status(ticket, "start", TicketStatus.CALLED)
+    counter, ticket = _active(session, counter_id, "start", TicketStatus.CALLED)
     ticket.status = TicketStatus.SERVING
     ticket.started_at = now
     ticket.officer_id = user_id or ticket.officer_id
@@ -167,9 +176,7 @@ def finish(session: Session, now: datetime, counter_id: str, user_id: int | None
 def no_show(session: Session, now: datetime, counter_id: str,
             user_id: int | None = None) -> Ticket:
     """The visitor did not come after the first call and the configured recalls."""
-    counter = lock_counter(session, counter_id)
-    ticket = require_active(session, counter)
-    _require_status(ticket, "no-show", TicketStatus.CALLED)
+    counter, ticket = _active(session, counter_id, "no-show", TicketStatus.CALLED)
     needed = get_site(session).recalls_before_no_show
     if ticket.call_count - 1 < needed:
         raise RecallsRequired(done=ticket.call_count - 1, needed=needed)
@@ -189,9 +196,7 @@ def _release(ticket: Ticket) -> None:
 def recycle(session: Session, now: datetime, counter_id: str,
             user_id: int | None = None) -> Ticket:
     """Undo a call: the ticket waits again in its old place."""
-    counter = lock_counter(session, counter_id)
-    ticket = require_active(session, counter)
-    _require_status(ticket, "recycle", TicketStatus.CALLED)
+    counter, ticket = _active(session, counter_id, "recycle", TicketStatus.CALLED)
     _release(ticket)
     record(session, ticket, "recycled", now, from_status=TicketStatus.CALLED, user_id=user_id,
            counter_id=counter.id)
@@ -220,9 +225,7 @@ def transfer(session: Session, now: datetime, counter_id: str, service_code: str
              front: bool, user_id: int | None = None) -> Ticket:
     """Send the visitor on to another service: same ticket, same code, waiting there at the
     front or at the back."""
-    counter = lock_counter(session, counter_id)
-    ticket = require_active(session, counter)
-    _require_status(ticket, "transfer", TicketStatus.SERVING)
+    counter, ticket = _active(session, counter_id, "transfer", TicketStatus.SERVING)
     target = find_service(session, service_code)
     keys = _waiting_keys(session, target.id, ticket.service_day)
     # Filed under the service it leaves, like every other end of service there.
@@ -239,9 +242,7 @@ def transfer(session: Session, now: datetime, counter_id: str, service_code: str
 def park(session: Session, now: datetime, counter_id: str,
          user_id: int | None = None) -> Ticket:
     """Hold the ticket (the visitor fills in a form); the counter may serve others."""
-    counter = lock_counter(session, counter_id)
-    ticket = require_active(session, counter)
-    _require_status(ticket, "park", TicketStatus.SERVING)
+    counter, ticket = _active(session, counter_id, "park", TicketStatus.SERVING)
     ticket.status = TicketStatus.PARKED
     record(session, ticket, "parked", now, from_status=TicketStatus.SERVING, user_id=user_id,
            counter_id=counter.id)
@@ -251,9 +252,7 @@ def park(session: Session, now: datetime, counter_id: str,
 def resume(session: Session, now: datetime, counter_id: str, ticket_id: int,
            user_id: int | None = None) -> Ticket:
     """Serve a parked ticket again, at the counter that parked it."""
-    counter = lock_counter(session, counter_id)
-    require_open(counter)
-    require_idle(session, counter)
+    counter = _ready(session, counter_id)
     ticket = _lock_ticket(session, ticket_id)
     _require_status(ticket, "resume", TicketStatus.PARKED)
     if ticket.counter_id != counter.id:

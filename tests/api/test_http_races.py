@@ -7,7 +7,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections import Counter as Tally
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from tests.conftest import (
     antre_env,
     hall_data,
     prepare_hall,
+    race,
     start_server,
     write_hall_yaml,
 )
@@ -39,25 +40,6 @@ def _post(url: str, token: str, body: dict[str, Any] | None = None) -> tuple[int
             return answer.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
-
-
-def _race(count: int, work: Callable[[int], None]) -> None:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            work(index)
-        except BaseException as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not errors, errors
 
 
 @pytest.fixture
@@ -105,7 +87,7 @@ def test_eight_kiosks_over_http_get_unique_gapless_numbers(
             with lock:
                 codes.append(body["code"])
 
-    _race(8, kiosk)
+    race(8, kiosk)
     assert sorted(codes) == [f"A-{n:03d}" for n in range(1, 201)]
     assert sorted(_numbers(tmp_path)) == list(range(1, 201))
 
@@ -133,7 +115,7 @@ def test_ten_counters_over_http_never_call_a_ticket_twice(
             with lock:
                 called.append((counter_id, body["ticket"]["code"]))
 
-    _race(COUNTERS, counter)
+    race(COUNTERS, counter)
     tally = Tally(code for _, code in called)
     assert len(tally) == waiting and max(tally.values()) == 1
     assert len({counter_id for counter_id, _ in called}) > 1

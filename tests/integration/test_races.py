@@ -12,32 +12,13 @@ from sqlalchemy.orm import Session
 from queue_server.models import Role, Ticket, TicketEvent, TicketStatus
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, issuing
-from tests.conftest import Hall, hall_data, prepare_hall
+from tests.conftest import Hall, hall_data, prepare_hall, race
 
 
 def _unlimited(data: dict[str, object]) -> dict[str, object]:
     """The small hall without the KTP quota, so a race can issue hundreds."""
     data["agencies"][0]["services"][0].pop("quota")  # type: ignore[index]
     return data
-
-
-def _run_threads(count: int, work: Callable[[int], None]) -> None:
-    errors: list[BaseException] = []
-    start = threading.Barrier(count)
-
-    def runner(index: int) -> None:
-        try:
-            start.wait()
-            work(index)
-        except BaseException as error:  # reported below, with the thread's own traceback
-            errors.append(error)
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not errors, errors
 
 
 def _commit(hall: Hall, action: Callable[[Session], object]) -> object:
@@ -53,7 +34,7 @@ def test_eight_kiosks_issue_gapless_unique_numbers(database_url: str) -> None:
         for _ in range(per_thread):
             _commit(hall, lambda s: issuing.issue_ticket(s, hall.clock.now(), "KTP"))
 
-    _run_threads(8, kiosk)
+    race(8, kiosk)
 
     with hall.session() as session:
         numbers = session.scalars(select(Ticket.number).where(Ticket.prefix == "A")).all()
@@ -98,7 +79,7 @@ def test_ten_counters_call_each_ticket_exactly_once(database_url: str) -> None:
             with lock:
                 called.append((counter_id, ticket_id))
 
-    _run_threads(10, counter)
+    race(10, counter)
 
     tally = Tally(ticket_id for _, ticket_id in called)
     assert len(tally) == waiting, "every waiting ticket was called"
