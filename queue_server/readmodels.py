@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from queue_server.config import WeeklyHours
+from printer.messages import MESSAGES as PRINTER_MESSAGES
 from queue_server.models import (
     Agency,
     Counter,
@@ -20,15 +20,14 @@ from queue_server.models import (
     Ticket,
     TicketStatus,
 )
+from queue_server.queue.availability import availability
 from queue_server.queue.common import get_site, service_day, site_time
-from queue_server.queue.errors import ClosedToday, DomainError, QuotaReached
 from queue_server.queue.estimates import (
     ahead_of,
     estimated_wait_minutes,
     service_load,
     service_loads,
 )
-from queue_server.queue.hours import issue_refusal
 from queue_server.schemas import (
     AgencyOut,
     CounterOut,
@@ -60,23 +59,15 @@ def services_overview(session: Session, now: datetime, language: str = "id") -> 
     for agency in agencies:
         items = []
         for service in (s for s in agency.services if s.active):
-            row = days.get(service.id)
-            quota = row.quota_override if row and row.quota_override is not None else service.quota
-            issued = row.issued if row else 0
-            refusal: DomainError | None = issue_refusal(
-                WeeklyHours.model_validate(service.hours), site.holidays, local)
-            if refusal is None and row is not None and row.closed_reason:
-                refusal = ClosedToday(reason=row.closed_reason)
-            if refusal is None and quota is not None and issued >= quota:
-                refusal = QuotaReached(quota=quota)
+            state = availability(site, local, service, days.get(service.id))
+            refusal = state.refusal
             load = loads[service.id]
             items.append(ServiceOut(
                 code=service.code, name=service.name, prefix=service.prefix,
                 open=refusal is None,
                 closed_reason=refusal.code if refusal else None,
                 closed_message=refusal.message(language) if refusal else None,
-                waiting=load.waiting, quota=quota,
-                quota_left=max(0, quota - issued) if quota is not None else None,
+                waiting=load.waiting, quota=state.quota, quota_left=state.quota_left,
                 estimated_wait_min=estimated_wait_minutes(load, load.waiting),
                 target_minutes=service.target_minutes,
                 requirements=list(service.requirements)))
@@ -105,7 +96,30 @@ def tracking_url(public_url: str, ticket: Ticket) -> str:
     return f"{public_url}/t/{ticket.token}"
 
 
-def ticket_out(session: Session, ticket: Ticket, public_url: str) -> TicketOut:
+# Why a ticket did not print, beyond the printer's own states (printer.messages).
+PRINT_PROBLEMS: dict[str, tuple[str, str]] = {
+    "no_agent": ("Printer kiosk tidak tersambung", "The kiosk printer is not connected"),
+    "no_answer": ("Printer tidak menjawab", "The printer did not answer"),
+}
+
+
+def print_problem(error: str | None) -> tuple[str, str] | None:
+    """(Indonesian, English) for a print error code; None when there is no error."""
+    if error is None:
+        return None
+    return PRINT_PROBLEMS.get(error) or PRINTER_MESSAGES.get(error) or PRINTER_MESSAGES["error"]
+
+
+def print_message(error: str | None, language: str) -> str | None:
+    """The print error as a sentence for the visitor, in `language`."""
+    problem = print_problem(error)
+    if problem is None:
+        return None
+    return f"{problem[1] if language == 'en' else problem[0]}."
+
+
+def ticket_out(session: Session, ticket: Ticket, public_url: str,
+               language: str = "id") -> TicketOut:
     ahead, minutes = _position(session, ticket)
     service, agency = ticket.service, ticket.service.agency
     return TicketOut(
@@ -114,6 +128,8 @@ def ticket_out(session: Session, ticket: Ticket, public_url: str) -> TicketOut:
         status=ticket.status, priority=ticket.priority, priority_reason=ticket.priority_reason,
         channel=ticket.channel, ahead=ahead, estimated_wait_min=minutes, token=ticket.token,
         tracking_url=tracking_url(public_url, ticket), print_status=ticket.print_status,
+        print_error=ticket.print_error,
+        print_message=print_message(ticket.print_error, language),
         issued_at=ticket.issued_at, called_at=ticket.called_at,
         counter=_counter_ref(ticket.counter) if ticket.status in _AT_COUNTER else None,
         call_count=ticket.call_count)

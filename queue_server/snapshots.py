@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from display.announce import make_announcement
-from queue_server.config import HallConfig, WeeklyHours
+from queue_server.config import HallConfig
 from queue_server.models import (
     ACTIVE_STATUSES,
     Agency,
@@ -33,10 +33,9 @@ from queue_server.models import (
     TicketStatus,
     User,
 )
+from queue_server.queue.availability import availability
 from queue_server.queue.common import get_site, service_day, site_time, zone
-from queue_server.queue.errors import ClosedToday, DomainError, QuotaReached
 from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, service_loads
-from queue_server.queue.hours import issue_refusal
 from queue_server.readmodels import counter_out, public_ticket, services_overview
 from queue_server.schemas import PublicTicketOut
 from queue_server.sequence import app_sequences, room
@@ -276,15 +275,8 @@ def queue_states(session: Session, now: datetime,
 
 def _queue_state(site: Site, local: datetime, service: Service, row: ServiceDay | None,
                  load: ServiceLoad, agency_waiting: int) -> dict[str, Any]:
-    # The same rules, in the same order, as readmodels.services_overview.
-    quota = row.quota_override if row and row.quota_override else service.quota
-    issued = row.issued if row else 0
-    refusal: DomainError | None = issue_refusal(
-        WeeklyHours.model_validate(service.hours), site.holidays, local)
-    if refusal is None and row is not None and row.closed_reason:
-        refusal = ClosedToday(reason=row.closed_reason)
-    if refusal is None and quota is not None and issued >= quota:
-        refusal = QuotaReached(quota=quota)
+    state = availability(site, local, service, row)
+    refusal = state.refusal
     return {
         "service": service.code, "agency": service.agency.code,
         "waiting": load.waiting, "agency_waiting": agency_waiting,
@@ -292,7 +284,7 @@ def _queue_state(site: Site, local: datetime, service: Service, row: ServiceDay 
         "closed_reason": refusal.code if refusal else None,
         "closed_message": {"id": refusal.message("id"), "en": refusal.message("en")}
         if refusal else None,
-        "quota_left": max(0, quota - issued) if quota is not None else None,
+        "quota_left": state.quota_left,
         "estimated_wait_min": estimated_wait_minutes(load, load.waiting),
     }
 
