@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from sqlalchemy.orm import Session
@@ -59,7 +59,6 @@ def _prepared_session() -> Iterator[Session]:
 def serve(host: str, port: int) -> None:
     """Start the server (gevent; HTTP and Socket.IO on one port)."""
     from queue_server.app import create_app
-    from queue_server.extensions import socketio
 
     try:
         app = create_app()
@@ -68,7 +67,23 @@ def serve(host: str, port: int) -> None:
             click.echo(f"{error.path}: {problem}", err=True)
         sys.exit(1)
     click.echo(f"Antre serving on http://{host}:{port}")
-    socketio.run(app, host=host, port=port, log_output=False)
+    serve_forever(app, host, port)
+
+
+def serve_forever(app: Any, host: str, port: int, backlog: int = 1024) -> None:
+    """gevent's WSGI server with WebSocket support, as `socketio.run` starts it, but listening
+    with TCP_NODELAY (accepted sockets inherit it): pywsgi sends a response's headers and body
+    in two writes, and with Nagle's algorithm on, the body waited for the client's delayed ACK
+    (40 ms) on every keep-alive request. The backlog lets 500 displays reconnect at once."""
+    import socket
+
+    from gevent import pywsgi
+    from geventwebsocket.handler import WebSocketHandler
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=backlog)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    pywsgi.WSGIServer(listener, app, handler_class=WebSocketHandler, log=None).serve_forever()
 
 
 @main.group()
@@ -166,10 +181,12 @@ def voice() -> None:
 def _register_plugins() -> None:
     """Commands that live with the package they belong to (display, printer, kiosk)."""
     from display.cli import voice_say
+    from kiosk.cli import kiosk_agent
     from printer.cli import print_test
 
     voice.add_command(voice_say)
     main.add_command(print_test)
+    main.add_command(kiosk_agent)
 
 
 _register_plugins()

@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -55,10 +55,21 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def take_startup_lock(connection: Connection) -> None:
+    """On PostgreSQL, wait until no other server process is upgrading the schema or applying
+    config.yaml, and hold that turn to the end of this transaction: several processes started
+    at once (after a deploy or a power cut) would otherwise create the same tables or rows
+    together, and all but one would fail. SQLite serves one process (BEGIN IMMEDIATE)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('antre:startup:' "
+                                "|| current_schema()))"))
+
+
 def upgrade_schema(engine: Engine) -> None:
     """Bring the schema to the newest migration (a no-op when it is already there)."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        take_startup_lock(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -254,6 +254,9 @@ class Device(Base):
     last_seen_at: Mapped[datetime | None]
     printer_status: Mapped[str | None] = mapped_column(String(20))
     printer_status_at: Mapped[datetime | None]
+    # A kiosk's print agent: stamped when it connects and at each status report, cleared when
+    # it leaves; a stamp older than a few reports means it is gone (see queue_server.printing).
+    agent_seen_at: Mapped[datetime | None]
 
 
 class Ticket(Base):
@@ -281,6 +284,10 @@ class Ticket(Base):
     status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus))
     token: Mapped[str] = mapped_column(String(43), unique=True)
     print_status: Mapped[PrintStatus] = mapped_column(_enum(PrintStatus), default=PrintStatus.NONE)
+    # Print jobs sent for this ticket (a reprint is one more); the job id is "<id>.<attempt>".
+    print_attempts: Mapped[int] = mapped_column(default=0)
+    print_error: Mapped[str | None] = mapped_column(String(20))  # no_agent, paper_out, ...
+    print_sent_at: Mapped[datetime | None]  # when the last job went to the kiosk's agent
     kiosk_id: Mapped[str | None] = mapped_column(ForeignKey("devices.id"))
     counter_id: Mapped[str | None] = mapped_column(ForeignKey("counters.id"))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from queue_server.config import HallConfig
+from queue_server.db import take_startup_lock
 from queue_server.models import (
     Agency,
     Counter,
@@ -23,6 +24,7 @@ from queue_server.queue.common import SITE_ID
 
 
 def apply_config(session: Session, config: HallConfig) -> None:
+    take_startup_lock(session.connection())  # another process may be applying it right now
     _apply_site(session, config)
     services = _apply_agencies(session, config)
     _apply_counters(session, config, services)

@@ -1,8 +1,9 @@
 """The Socket.IO hub: who may connect, the rooms they join, snapshots, and what each commit
 tells whom.
 
-Rooms: `display:<id>`, `kiosk:<id>`, `ticket:<ticket id>`, `counter:<id>`, and
-`staff:<agency code>` (`staff:*` for administrators). Every event carries the `room` it was
+Rooms: `display:<id>`, `kiosk:<id>`, `ticket:<ticket id>`, `counter:<id>`,
+`staff:<agency code>` (`staff:*` for administrators), and `agent:<kiosk id>` for a kiosk's
+print agent (its events are in `queue_server.printing`). Every event carries the `room` it was
 sent to and that room's `seq`; a snapshot carries the current `seq` of each room the
 connection is in (`seqs`), so a client that sees a gap asks for a fresh one.
 
@@ -219,6 +220,10 @@ class Hub:
         return {**body, "room": own, "seq": numbers[own], "seqs": numbers}
 
     def _snapshot_body(self, session: Session, subscription: Subscription) -> dict[str, Any]:
+        if subscription.kind == "agent":
+            from queue_server.printing import agent_snapshot  # printing builds on this module
+
+            return agent_snapshot(session, subscription.key)
         return connection_snapshot(session, self.state.clock.now(), self.state.hall,
                                    subscription.kind, subscription.key, subscription.language)
 
@@ -269,6 +274,9 @@ def init_hub(app: Flask) -> None:
     # registered before it.
     socketio.on_event("connect", _on_connect)
     socketio.on_event("snapshot", _on_snapshot)
+    from queue_server.printing import register_events  # printing builds on this module
+
+    register_events()
     if serving:
         socketio.start_background_task(_keep_rolling_days, made)
 
@@ -298,6 +306,10 @@ def _on_connect(auth: Any = None) -> None:
             join_room(name)
         request.environ[SUBSCRIPTION] = subscription
         emit("snapshot", hub().snapshot(db(), subscription))
+        if subscription.kind == "agent":
+            from queue_server.printing import agent_joined  # printing builds on this module
+
+            agent_joined(db(), subscription.key)
     except Refused:
         raise
     except Exception:
@@ -332,6 +344,8 @@ def _authenticate(session: Session, now: datetime, auth: dict[str, Any]) -> Subs
         subscription = _device(session, auth, DeviceKind.DISPLAY, now)
     elif "kiosk" in auth:
         subscription = _device(session, auth, DeviceKind.KIOSK, now)
+        if auth.get("agent") is True:  # the kiosk's print agent (queue_server.printing)
+            subscription = _own("agent", subscription.key)
     elif "ticket" in auth:
         subscription = _ticket(session, auth)
     else:

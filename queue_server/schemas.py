@@ -126,6 +126,12 @@ class TicketOut(Model):
     token: str
     tracking_url: str
     print_status: PrintStatus
+    print_error: str | None = Field(
+        default=None, description="Why the ticket was not printed: 'no_agent' (no print agent "
+                                  "connected), 'paper_out', 'cover_open', 'offline', 'error', "
+                                  "'no_answer'")
+    print_message: str | None = Field(
+        default=None, description="print_error in the requested language")
     issued_at: datetime
     called_at: datetime | None
     counter: CounterRef | None
@@ -218,3 +224,51 @@ class ActionOut(Model):
 
     ticket: TicketOut | None
     counter: CounterOut
+
+
+# --- Kiosks' printers -----------------------------------------------------------------------
+
+PrinterState = Literal["ok", "paper_low", "paper_out", "cover_open", "offline", "error",
+                       "unknown", "no_agent"]
+
+
+class KioskOut(Model):
+    id: str
+    name: str
+    printer: str = Field(description="The printer spec in config.yaml (the agent's --printer "
+                                     "may override it)")
+    paper_width: int
+    agent_connected: bool = Field(description="A print agent reported within the last "
+                                              "20 seconds")
+    agent_seen_at: datetime | None
+    printer_state: PrinterState = Field(description="As the agent last reported it; 'no_agent' "
+                                                    "when no agent is connected")
+    message_id: str
+    message_en: str
+    printer_status_at: datetime | None
+
+
+class KiosksOut(Model):
+    kiosks: list[KioskOut]
+
+
+class PrintResultIn(BaseModel):
+    """The agent's answer to one `print_ticket` job."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    job_id: str = Field(pattern=r"^\d{1,18}\.\d{1,9}$")
+    ok: bool
+    error: str | None = Field(default=None, max_length=40)
+    message: str | None = Field(default=None, max_length=300)
+    detail: str | None = Field(default=None, max_length=300, description="The technical cause, "
+                                                                         "for the audit trail")
+
+
+class PrinterReportIn(BaseModel):
+    """The agent's printer status (`printer.PrinterStatus.to_dict()`); other keys are kept
+    out of the database."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    state: Literal["ok", "paper_low", "paper_out", "cover_open", "offline", "error", "unknown"]

@@ -103,14 +103,14 @@ def _register_action(bp: Blueprint, action: Action) -> None:
         user: User = require_user()
         counter = counter_for(user, counter_id, acting=True)
         result = action.run(db(), now(), counter.id, user.id, body)
+        # The answer is read inside the action's own transaction: the data are the same,
+        # and the request does not queue a second time for the database connection.
+        answer = None if result is None else ActionOut(
+            ticket=ticket_out(db(), result, runtime().hall.site.public_url)
+            if isinstance(result, Ticket) else None,
+            counter=counter_out(db(), now(), db().get_one(Counter, counter.id)))
         commit()
-        if result is None:
-            return None
-        ticket = result if isinstance(result, Ticket) else None
-        return ActionOut(
-            ticket=ticket_out(db(), ticket, runtime().hall.site.public_url) if ticket else None,
-            counter=counter_out(db(), now(), db().get_one(Counter, counter.id,
-                                                           populate_existing=True)))
+        return answer
 
     act.__name__ = f"counter_{action.name.replace('-', '_')}"
     endpoint(bp, "POST", f"/counters/<counter_id>/{action.name}", tag="counters",

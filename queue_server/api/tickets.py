@@ -8,7 +8,8 @@ from queue_server.api.auth import actor, limit_public, require_device, require_u
 from queue_server.api.errors import language
 from queue_server.api.spec import endpoint
 from queue_server.app import commit, db, now, runtime
-from queue_server.models import Channel, DeviceKind
+from queue_server.models import Channel, Device, DeviceKind
+from queue_server.printing import send_jobs, start_print
 from queue_server.queue.issuing import cancel_ticket, find_ticket_by_token, issue_ticket
 from queue_server.readmodels import public_ticket, services_overview, ticket_out
 from queue_server.schemas import (
@@ -29,15 +30,22 @@ def register(bp: Blueprint) -> None:
 
     @endpoint(bp, "POST", "/tickets", tag="tickets", body=IssueRequest,
               answers={201: TicketOut}, auth=("bearer", "session"),
-              summary="Issue a ticket (a kiosk needs its device token)",
+              summary="Issue a ticket (a kiosk needs its device token). At a kiosk, "
+                      "print_status is 'pending' when the job went to its print agent, "
+                      "'failed' (print_error 'no_agent') when none is connected",
               errors=(400, 401, 403, 404, 409, 422, 429))
     def create_ticket(body: IssueRequest) -> tuple[TicketOut, int]:
-        kiosk_id, user_id = _issuer(body.channel)
+        kiosk, user_id = _issuer(body.channel)
         ticket = issue_ticket(db(), now(), body.service, priority=body.priority,
                               priority_reason=body.priority_reason, channel=body.channel,
-                              kiosk_id=kiosk_id, user_id=user_id)
+                              kiosk_id=kiosk.id if kiosk else None, user_id=user_id)
+        # With no print agent the ticket is marked failed in this same transaction, so the
+        # answer already tells the kiosk page to show the number on screen.
+        to_print = kiosk is not None and start_print(db(), now(), ticket, kiosk)
         commit()
-        return ticket_out(db(), ticket, runtime().hall.site.public_url), 201
+        if to_print:
+            send_jobs(db(), [ticket])
+        return ticket_out(db(), ticket, runtime().hall.site.public_url, language()), 201
 
     @endpoint(bp, "GET", "/tickets/<token>", tag="tickets", answers={200: PublicTicketOut},
               summary="The visitor's view of one ticket", errors=(404, 429))
@@ -58,11 +66,11 @@ def register(bp: Blueprint) -> None:
         return public_ticket(db(), ticket)
 
 
-def _issuer(channel: Channel) -> tuple[str | None, int | None]:
+def _issuer(channel: Channel) -> tuple[Device | None, int | None]:
     """Who may issue on each channel: a kiosk with its token, staff at a counter, anyone
     (rate-limited) online."""
     if channel is Channel.KIOSK:
-        return require_device(DeviceKind.KIOSK).id, None
+        return require_device(DeviceKind.KIOSK), None
     if channel is Channel.COUNTER:
         return None, require_user().id
     limit_public("issue", 10)

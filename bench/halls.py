@@ -1,0 +1,227 @@
+"""The halls the benchmarks run against: the shipped config.yaml on a fresh SQLite file or a
+fresh PostgreSQL schema, its people and device tokens, and the server processes (real
+`antre serve`, and the bare Flask-SocketIO floor)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import redis
+import yaml
+from sqlalchemy import text
+
+from queue_server.config import parse_config
+from queue_server.db import make_engine, session_factory, upgrade_schema
+from queue_server.models import Role
+from queue_server.people import add_user, issue_device_token, issue_user_token
+from queue_server.provision import apply_config
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+POSTGRES_URL = os.environ.get("ANTRE_BENCH_POSTGRES",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# A Redis database of its own; only the keys Antre makes there (antre:*) are removed after.
+REDIS_URL = os.environ.get("ANTRE_BENCH_REDIS", "redis://127.0.0.1:6379/12")
+CLOCK_START = "2026-11-30T09:00:00"  # a Monday morning: every service is issuing
+SECRET_KEY = "bench-secret"
+SERVICE = "KTP"  # the busiest line (prefix A); kiosks and the officer work on it
+COUNTER = "L01"  # a Disdukcapil counter serving KTP
+OFFICER = "petugas"
+DISPLAY = "aula"  # the main hall display: every agency's calls
+KIOSK = "kiosk-utara"
+
+
+@dataclass
+class Hall:
+    """A prepared database: where it is, the config file, and the tokens to act with."""
+
+    database_url: str
+    config: Path
+    tokens: dict[str, str]  # officer username or device id -> token
+
+
+def hall_data() -> dict[str, Any]:
+    """The shipped config.yaml, without the day quotas (a benchmark issues thousands) and with
+    dummy printers (the server never opens them, but nothing here should point at hardware)."""
+    data: dict[str, Any] = yaml.safe_load((ROOT / "config.yaml").read_text())
+    for agency in data["agencies"]:
+        for service in agency["services"]:
+            service.pop("quota", None)
+    for kiosk in data.get("kiosks", []):
+        kiosk["printer"] = "dummy"
+    return data
+
+
+def prepare_hall(database_url: str, directory: Path) -> Hall:
+    """Schema, config, an officer of Disdukcapil with an API token, and device tokens."""
+    data = hall_data()
+    directory.mkdir(parents=True, exist_ok=True)
+    config_path = directory / "config.yaml"
+    config_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    config = parse_config(data, config_path)
+    engine = make_engine(database_url)
+    try:
+        upgrade_schema(engine)
+        sessions = session_factory(engine)
+        with sessions.begin() as session:
+            apply_config(session, config)
+        tokens = {}
+        with sessions.begin() as session:
+            add_user(session, datetime.now(UTC), OFFICER, "Petugas Benchmark", Role.OFFICER,
+                     "rahasia-benchmark", ["DUKCAPIL"])
+            tokens[OFFICER] = issue_user_token(session, OFFICER)
+            for device in [d["id"] for d in data["displays"]] + [k["id"] for k in
+                                                                 data["kiosks"]]:
+                tokens[device] = issue_device_token(session, device)
+    finally:
+        engine.dispose()
+    return Hall(database_url, config_path, tokens)
+
+
+def sqlite_url(directory: Path) -> str:
+    """The embedded default: a SQLite file in the server's data directory."""
+    (directory / "data").mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{directory / 'data' / 'antre.db'}"
+
+
+def ticket_numbers(database_url: str, prefix: str = "A") -> list[int]:
+    """Every number given under `prefix`, as stored."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(
+                text("SELECT number FROM tickets WHERE prefix = :prefix"),
+                {"prefix": prefix}).scalars())
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A fresh schema on the test PostgreSQL server, dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def forget_redis_keys(url: str = REDIS_URL, pattern: str = "antre:*") -> int:
+    """Remove what Antre stored in the benchmark's Redis database (sequences, windows)."""
+    removed = 0
+    with redis.Redis.from_url(url) as client:
+        for index, key in enumerate(client.scan_iter(match=pattern, count=500)):
+            if index >= 1_000_000:
+                break
+            removed += client.delete(key)
+    return removed
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Process:
+    """A server process on loopback."""
+
+    name: str
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def rss_mib(self) -> float:
+        """Resident memory now, from /proc (MiB)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no VmRSS for {self.name} (pid {self.pid})")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the process has used so far (from /proc)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def _wait_healthy(process: Process, timeout_s: float = 60) -> Process:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.process.poll() is not None:
+            raise RuntimeError(f"{process.name} exited {process.process.returncode}:\n"
+                               f"{process.log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{process.url}/healthz", timeout=1) as answer:
+                if answer.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.1)
+    process.stop()
+    raise RuntimeError(f"{process.name} did not answer within {timeout_s} s:\n"
+                       f"{process.log.read_text()[-4000:]}")
+
+
+def antre_env(hall: Hall, data_dir: Path, message_queue: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
+    env.update(ANTRE_DATA_DIR=str(data_dir), ANTRE_CONFIG=str(hall.config),
+               ANTRE_DATABASE_URL=hall.database_url, ANTRE_SECRET_KEY=SECRET_KEY,
+               ANTRE_CLOCK_START=CLOCK_START)
+    if message_queue:
+        env["ANTRE_MESSAGE_QUEUE"] = message_queue
+    return env
+
+
+def start_antre(hall: Hall, directory: Path, name: str = "antre",
+                message_queue: str | None = None) -> Process:
+    """A real `antre serve` (gevent) over the prepared hall."""
+    port = free_port()
+    directory.mkdir(parents=True, exist_ok=True)
+    log = directory / f"{name}.log"
+    env = antre_env(hall, directory / "data", message_queue)
+    with log.open("ab") as out:
+        process = subprocess.Popen([str(BIN / "antre"), "serve", "--port", str(port)],
+                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+    return _wait_healthy(Process(name, f"http://127.0.0.1:{port}", process, log))
+
+
+def start_bare(directory: Path) -> Process:
+    """The floor: a bare Flask-SocketIO (gevent) broadcaster (bench/bare.py)."""
+    port = free_port()
+    log = directory / "bare.log"
+    with log.open("ab") as out:
+        process = subprocess.Popen([sys.executable, "-m", "bench.bare", "--port", str(port)],
+                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    return _wait_healthy(Process("bare", f"http://127.0.0.1:{port}", process, log))

@@ -1,0 +1,54 @@
+"""Kiosks' printers for staff: their live state, and reprinting a ticket."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from queue_server.api.auth import may_see_agency, require_user
+from queue_server.api.errors import ApiError, language
+from queue_server.api.spec import endpoint
+from queue_server.app import commit, db, now, runtime
+from queue_server.models import OPEN_STATUSES, Device, Role, Ticket
+from queue_server.printing import agent_connected, kiosk_views, send_jobs, start_print
+from queue_server.readmodels import ticket_out
+from queue_server.schemas import KiosksOut, TicketOut
+
+
+def register(bp: Blueprint) -> None:
+    @endpoint(bp, "GET", "/kiosks", tag="kiosks", answers={200: KiosksOut},
+              auth=("bearer", "session"), errors=(401,),
+              summary="Every kiosk: is its print agent connected, and its printer's state")
+    def list_kiosks() -> KiosksOut:
+        require_user()
+        return kiosk_views(db(), now())
+
+    @endpoint(bp, "POST", "/tickets/<int:ticket_id>/reprint", tag="kiosks",
+              answers={200: TicketOut}, auth=("bearer", "session"), errors=(401, 403, 404, 409),
+              summary="Print the ticket again at the kiosk that issued it (a new job); 409 "
+                      "no_agent when that kiosk's print agent is not connected")
+    def reprint(ticket_id: int) -> TicketOut:
+        user = require_user()
+        ticket = db().get(Ticket, ticket_id)
+        if ticket is None:
+            raise ApiError("unknown_ticket", 404, f"Tiket {ticket_id} tidak dikenal.",
+                           f"Unknown ticket {ticket_id}.")
+        if user.role is Role.OFFICER and not may_see_agency(user, ticket.service.agency_id):
+            raise ApiError("forbidden", 403, "Tiket ini bukan layanan instansi Anda.",
+                           "This ticket is not for a service of your agency.")
+        kiosk = db().get(Device, ticket.kiosk_id) if ticket.kiosk_id else None
+        if kiosk is None:
+            raise ApiError("no_kiosk", 409, "Tiket ini tidak diambil di kios; tidak ada "
+                           "printer untuk mencetaknya.",
+                           "This ticket was not issued at a kiosk; no printer can print it.")
+        if ticket.status not in OPEN_STATUSES:
+            raise ApiError("ticket_closed", 409, f"Tiket {ticket.code} sudah selesai.",
+                           f"Ticket {ticket.code} is over.")
+        if not agent_connected(kiosk, now()):
+            raise ApiError("no_agent", 409, f"Printer {kiosk.name} tidak tersambung; periksa "
+                           "agen cetak di PC kios.",
+                           f"The printer of {kiosk.name} is not connected; check the print "
+                           "agent on the kiosk PC.")
+        start_print(db(), now(), ticket, kiosk, user_id=user.id)
+        commit()
+        send_jobs(db(), [ticket])
+        return ticket_out(db(), ticket, runtime().hall.site.public_url, language())

@@ -1,0 +1,5 @@
+import gc
+
+
+def test_zz_collect():
+    gc.collect()
