@@ -102,6 +102,20 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     login_manager.init_app(app)
     init_api(app)
     # Pages: each audience's blueprint (kiosk, display, console, ticket page) is added here.
+    from display.web import display_blueprint
+    from queue_server.api.displays import display_for_caller
+
+    app.register_blueprint(display_blueprint(
+        hall, data_dir=settings.data_dir, config_dir=settings.config.resolve().parent,
+        clock=state.clock, authorize=display_for_caller))
+    from queue_server.console import bp as console_bp
+
+    app.register_blueprint(console_bp)
+    from kiosk.web import kiosk_blueprint
+    from queue_server.ticketpage import bp as ticket_page_bp
+
+    app.register_blueprint(kiosk_blueprint(hall.site.name, hall.site.short_name))
+    app.register_blueprint(ticket_page_bp)
 
     # The shared SocketIO object would otherwise keep an earlier app's Redis manager.
     socketio.server_options.pop("client_manager", None)

@@ -1,0 +1,322 @@
+// What the hall sees. Every element is made once (or once per snapshot for the counters and
+// agencies) and then only updated, so a day of calls neither grows the page nor leaks.
+
+export const RECENT_SLOTS = 4;
+
+const STATE_TEXT = { break: "Istirahat", closed: "Tutup" };
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Black or white, whichever reads better on this agency colour. */
+function inkFor(colour) {
+  const match = /^#?([0-9a-f]{6})$/i.exec(colour || "");
+  if (!match) return "#fff";
+  const n = parseInt(match[1], 16);
+  const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  return 0.299 * r + 0.587 * g + 0.114 * b > 160 ? "#111" : "#fff";
+}
+
+/** Shrink a one-line element's font until it fits (never grows past the CSS size). An
+ *  inline-block is measured against its parent's content box, a block against itself. */
+function fitText(node) {
+  node.style.fontSize = "";
+  const inline = getComputedStyle(node).display.startsWith("inline");
+  const box = inline ? node.parentElement : node;
+  const style = getComputedStyle(box);
+  const padding = inline ? parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) : 0;
+  const room = box.clientWidth - padding;
+  const need = node.scrollWidth;
+  if (room > 0 && need > room) {
+    const size = parseFloat(getComputedStyle(node).fontSize);
+    node.style.fontSize = `${Math.floor((size * room) / need * 0.97)}px`;
+  }
+}
+
+/** The column count that makes `count` cells of this aspect (width/height) largest. */
+function fitGrid(container, count, aspect) {
+  const width = container.clientWidth;
+  const height = container.clientHeight;
+  const gap = parseFloat(getComputedStyle(container).columnGap) || 0;
+  let best = { cols: 1, rows: 1, cell: 0 };
+  for (let cols = 1; cols <= Math.max(1, count); cols += 1) {
+    const rows = Math.ceil(count / cols) || 1;
+    const w = (width - gap * (cols - 1)) / cols;
+    const h = (height - gap * (rows - 1)) / rows;
+    const cell = Math.min(w / aspect, h);
+    if (cell > best.cell) best = { cols, rows, cell };
+  }
+  container.style.setProperty("--cols", best.cols);
+  container.style.setProperty("--rows", best.rows);
+  container.style.setProperty("--cell", `${Math.max(0, best.cell)}px`);
+}
+
+export class View {
+  constructor(config) {
+    this.config = config;
+    this.$ = (id) => document.getElementById(id);
+    this.agencies = new Map(); // code -> {short_name, colour}
+    this.tiles = new Map(); // counter id -> {root, code, state}
+    this.chips = new Map(); // agency code -> {root, count}
+    this.flashTimers = new Map(); // counter id -> timer
+    this.nowTimer = null;
+    this.shown = null; // the call in the big panel
+    this.tickerText = null;
+    this.recentSlots = [];
+    const list = this.$("recent");
+    for (let i = 0; i < RECENT_SLOTS; i += 1) {
+      const item = el("li", "call empty");
+      const code = el("span", "call-code", "");
+      const where = el("span", "call-counter", "");
+      item.append(code, where);
+      list.append(item);
+      this.recentSlots.push({ item, code, where });
+    }
+    let resizing = null;
+    window.addEventListener("resize", () => {
+      clearTimeout(resizing);
+      resizing = setTimeout(() => this.fit(), 150);
+    });
+  }
+
+  // --- the frame ---------------------------------------------------------------------------
+
+  setSite(snapshot) {
+    setText(this.$("site-name"), snapshot.site?.name || this.config.site.name);
+    setText(this.$("display-name"), snapshot.display?.name || this.config.display.name);
+    const text = (snapshot.running_text || "").trim() ||
+      `Selamat datang di ${snapshot.site?.name || this.config.site.name}. ` +
+      "Ambil nomor antrean di kios, lalu tunggu nomor Anda dipanggil.";
+    this.setTicker(text);
+  }
+
+  setTicker(text) {
+    if (text === this.tickerText) return;
+    this.tickerText = text;
+    const run = this.$("ticker");
+    run.textContent = text;
+    this.runTicker();
+  }
+
+  runTicker() {
+    const run = this.$("ticker");
+    const box = run.parentElement;
+    const distance = box.clientWidth + run.scrollWidth;
+    const speed = Math.max(60, window.innerWidth * 0.06); // px per second
+    run.style.setProperty("--from", `${box.clientWidth}px`);
+    run.style.setProperty("--to", `${-run.scrollWidth}px`);
+    run.style.animation = "none";
+    void run.offsetWidth; // restart the animation from the right edge
+    run.style.animation = `ticker ${Math.max(8, distance / speed)}s linear infinite`;
+  }
+
+  setClock(clock) {
+    setText(this.$("clock-time"), clock.time());
+    setText(this.$("clock-date"), clock.date());
+  }
+
+  setOnline(online) {
+    document.body.dataset.online = online ? "true" : "false";
+  }
+
+  showSetup(reason) {
+    const box = this.$("setup");
+    if (reason === "invalid") {
+      setText(this.$("setup-title"), "Token layar tidak diterima");
+      setText(this.$("setup-text"),
+        "Server menolak token yang tersimpan. Buka tautan penyiapan baru dari administrator:");
+    }
+    box.hidden = false;
+  }
+
+  hideSetup() {
+    this.$("setup").hidden = true;
+  }
+
+  setSoundBlocked(blocked) {
+    this.$("sound-off").hidden = !blocked;
+  }
+
+  // --- the call in progress ----------------------------------------------------------------
+
+  showCall(call, highlight) {
+    if (call && highlight && this.highlighted && this.shown?.key === call.key) return;
+    this.shown = call;
+    const now = this.$("now");
+    const code = this.$("now-code");
+    if (!call) {
+      now.dataset.state = "empty";
+      setText(code, "–");
+      code.dataset.code = "";
+      setText(this.$("now-counter"), "\u00a0");
+      setText(this.$("now-agency-name"), "Belum ada panggilan");
+      now.style.removeProperty("--agency");
+      now.style.removeProperty("--agency-ink");
+      return;
+    }
+    setText(code, call.code);
+    code.dataset.code = call.code;
+    code.dataset.key = call.key;
+    setText(this.$("now-counter"), call.counter?.name || `Loket ${call.counter?.number ?? ""}`);
+    const agency = call.agency || {};
+    const service = call.service?.name ? ` · ${call.service.name}` : "";
+    setText(this.$("now-agency-name"), `${agency.short_name || agency.code || ""}${service}`);
+    now.style.setProperty("--agency", agency.colour || "#1f6feb");
+    now.style.setProperty("--agency-ink", inkFor(agency.colour));
+    now.classList.toggle("recall", Boolean(call.recall));
+    fitText(code);
+    fitText(this.$("now-counter"));
+    clearTimeout(this.nowTimer);
+    if (highlight) {
+      now.dataset.state = "flash";
+      // Re-trigger the CSS animation for a second call in a row.
+      now.classList.remove("pulse");
+      void now.offsetWidth;
+      now.classList.add("pulse");
+      this.nowTimer = setTimeout(() => {
+        now.dataset.state = "shown";
+        now.classList.remove("pulse");
+      }, this.config.highlight_s * 1000);
+    } else {
+      now.dataset.state = "shown";
+    }
+  }
+
+  get highlighted() {
+    return this.$("now").dataset.state === "flash";
+  }
+
+  // --- recent calls ------------------------------------------------------------------------
+
+  /** `calls`: newest first, one per ticket. The one in the big panel is not repeated. */
+  setRecent(calls) {
+    const shownCode = this.shown?.code;
+    const rest = calls.filter((call) => call.code !== shownCode).slice(0, RECENT_SLOTS);
+    this.recentSlots.forEach((slot, index) => {
+      const call = rest[index];
+      slot.item.classList.toggle("empty", !call);
+      slot.item.dataset.code = call ? call.code : "";
+      setText(slot.code, call ? call.code : "");
+      setText(slot.where, call ? (call.counter?.name || "") : "");
+      slot.item.style.setProperty("--agency", call?.agency?.colour || "transparent");
+      if (call) fitText(slot.code);
+    });
+  }
+
+  // --- counters ----------------------------------------------------------------------------
+
+  setCounters(summaries) {
+    const ids = summaries.map((s) => s.id).join("|");
+    if (ids !== this.counterIds) {
+      this.counterIds = ids;
+      for (const timer of this.flashTimers.values()) clearTimeout(timer);
+      this.flashTimers.clear();
+      this.tiles.clear();
+      const box = this.$("counters");
+      box.replaceChildren();
+      for (const summary of summaries) {
+        const root = el("div", "tile");
+        root.dataset.counter = summary.id;
+        const name = el("div", "tile-name", summary.name);
+        const code = el("div", "tile-code", "");
+        root.append(name, code);
+        box.append(root);
+        this.tiles.set(summary.id, { root, name, code });
+      }
+      this.fitCounters();
+    }
+    for (const summary of summaries) this.updateCounter(summary);
+  }
+
+  updateCounter(summary) {
+    const tile = this.tiles.get(summary.id);
+    if (!tile) return;
+    const agency = this.agencies.get(summary.agency);
+    tile.root.style.setProperty("--agency", agency?.colour || "#1f6feb");
+    tile.root.dataset.state = summary.state;
+    tile.root.dataset.status = summary.current_status || "";
+    setText(tile.name, summary.name);
+    const idle = summary.state === "open" ? "–" : (STATE_TEXT[summary.state] || "–");
+    setText(tile.code, summary.current || idle);
+    tile.root.classList.toggle("idle", !summary.current);
+  }
+
+  /** A counter just called: its tile shows the code at once and flashes. */
+  counterCalled(call) {
+    const tile = this.tiles.get(call.counter?.id);
+    if (!tile) return;
+    setText(tile.code, call.code);
+    tile.root.classList.remove("idle");
+    tile.root.dataset.status = "called";
+    tile.root.classList.remove("flash");
+    void tile.root.offsetWidth;
+    tile.root.classList.add("flash");
+    clearTimeout(this.flashTimers.get(call.counter.id));
+    this.flashTimers.set(call.counter.id, setTimeout(() => {
+      tile.root.classList.remove("flash");
+      this.flashTimers.delete(call.counter.id);
+    }, this.config.highlight_s * 1000));
+  }
+
+  fitCounters() {
+    fitGrid(this.$("counters"), this.tiles.size, 1.9);
+  }
+
+  // --- waiting per agency ------------------------------------------------------------------
+
+  setWaiting(rows) {
+    this.agencies.clear();
+    for (const row of rows) this.agencies.set(row.code, row);
+    const codes = rows.map((r) => r.code).join("|");
+    if (codes !== this.waitingCodes) {
+      this.waitingCodes = codes;
+      this.chips.clear();
+      const box = this.$("waiting");
+      box.replaceChildren();
+      for (const row of rows) {
+        const root = el("div", "chip");
+        root.dataset.agency = row.code;
+        const name = el("span", "chip-name", row.short_name);
+        const count = el("span", "chip-count", "");
+        root.append(name, count);
+        box.append(root);
+        this.chips.set(row.code, { root, name, count });
+      }
+      this.fitWaiting();
+    }
+    for (const row of rows) this.updateWaiting(row.code, row.waiting);
+  }
+
+  updateWaiting(code, waiting) {
+    const chip = this.chips.get(code);
+    if (!chip) return;
+    const agency = this.agencies.get(code);
+    chip.root.style.setProperty("--agency", agency?.colour || "#1f6feb");
+    chip.root.style.setProperty("--agency-ink", inkFor(agency?.colour));
+    setText(chip.count, String(waiting ?? 0));
+    chip.root.classList.toggle("none", !waiting);
+  }
+
+  fitWaiting() {
+    fitGrid(this.$("waiting"), this.chips.size, 2.8);
+  }
+
+  fit() {
+    this.fitCounters();
+    this.fitWaiting();
+    if (this.shown) {
+      fitText(this.$("now-code"));
+      fitText(this.$("now-counter"));
+    }
+    for (const slot of this.recentSlots) fitText(slot.code);
+    this.runTicker();
+  }
+}

@@ -1,0 +1,123 @@
+// What every part of the kiosk page shares: its settings, its one state object, the words in
+// the chosen language, and the small machinery that keeps a screen current in place.
+
+import { STRINGS } from "./strings.js";
+
+const body = document.body;
+export const KIOSK_ID = body.dataset.kiosk;
+export const IDLE_MS = Number(body.dataset.idle) * 1000;
+export const PRINT_WAIT_MS = Number(body.dataset.printWait) * 1000;
+export const FAILED_SHOW_MS = 3 * IDLE_MS;  // an unprinted number stays up to be photographed
+export const DEFAULT_LANGUAGE = "id";
+
+export const state = {
+  lang: DEFAULT_LANGUAGE,
+  screen: "loading",
+  online: false,
+  unauthorized: false,  // the server refused our token: stay on the setup screen
+  agencies: [],  // the snapshot's, kept current by queue_changed
+  agencyCode: null,
+  serviceCode: null,
+  reason: null,  // priority reason, or null for the regular queue
+  issuing: false,
+  armed: true,  // false for a moment after each screen change
+  problem: null,  // {title, message} after a refused issue
+  ticket: null,
+  print: null,  // "pending" | "printed" | "failed"
+  printDetail: null,  // the printer's trouble: text, {id, en}, or "no_answer"
+  lastTouch: Date.now(),
+};
+
+// What the screens call back; kiosk.js fills it in.
+export const actions = {};
+
+export const t = () => STRINGS[state.lang];
+
+/* --- Keeping a screen current ---------------------------------------------------------- */
+
+// Each screen registers "fillers" that write its changing parts; a live update reruns them
+// rather than rebuilding, so no element is swapped from under a visitor's finger.
+let fillers = [];
+let ticker = null;
+
+export function fill(fn) {
+  fillers.push(fn);
+  fn();
+}
+
+export function refresh() {
+  for (const fn of fillers) fn();
+}
+
+export function resetView() {
+  fillers = [];
+  ticker = null;
+}
+
+/** The result screen's countdown, redrawn every tick. */
+export function setTicker(fn) {
+  ticker = fn;
+  fill(fn);
+}
+
+export function tickView() {
+  if (ticker) ticker();
+}
+
+/* --- DOM --------------------------------------------------------------------------------- */
+
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") element.className = value;
+    else if (key === "dataset") Object.assign(element.dataset, value);
+    else if (key === "style") element.style.cssText = value;
+    else if (key.startsWith("on")) element.addEventListener(key.slice(2), value);
+    else element.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}
+
+export function $(id) {
+  return document.getElementById(id);
+}
+
+/* --- The hall's data ------------------------------------------------------------------- */
+
+export function agency(code = state.agencyCode) {
+  return state.agencies.find((a) => a.code === code) || null;
+}
+
+export function service(code = state.serviceCode) {
+  for (const a of state.agencies) {
+    const found = a.services.find((s) => s.code === code);
+    if (found) return found;
+  }
+  return null;
+}
+
+export function closedText(s) {
+  const messages = s.closed_messages || {};
+  return messages[state.lang] || messages.id || messages.en || t().closed;
+}
+
+export function printDetailText() {
+  const detail = state.printDetail;
+  if (detail === "no_answer") return t().print_no_answer;
+  if (detail && typeof detail === "object") return detail[state.lang] || detail.id || null;
+  return detail;
+}
+
+/** How long the current screen may sit untouched. */
+export function idleLimit() {
+  if (state.screen === "result") {
+    if (state.print === "pending") return Infinity;  // the print wait decides first
+    return state.print === "failed" ? FAILED_SHOW_MS : IDLE_MS;
+  }
+  return IDLE_MS;
+}

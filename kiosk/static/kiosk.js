@@ -1,0 +1,273 @@
+// The kiosk touch screen: agency → service → confirm (with priority) → the number.
+//
+// This module is the flow: which screen shows, what the server says (live.js), issuing and
+// printing, idle. The screens are drawn by screens.js from the shared state in app.js.
+
+import {
+  $,
+  DEFAULT_LANGUAGE,
+  KIOSK_ID,
+  PRINT_WAIT_MS,
+  actions,
+  agency,
+  idleLimit,
+  refresh,
+  resetView,
+  service,
+  state,
+  t,
+  tickView,
+} from "./app.js";
+import { connectKiosk, issueTicket } from "./live.js";
+import { SCREENS } from "./screens.js";
+
+const ARM_MS = 500;  // a double tap's second touch must not act on the screen it opened
+const TOKEN_KEY = `antre.kiosk.${KIOSK_ID}.token`;
+
+const earlyPrints = new Map();  // print results that came before the ticket's answer
+let printTimer = null;
+let armTimer = null;
+let live = null;
+let token = null;
+
+/* --- Screens ---------------------------------------------------------------------------- */
+
+function show(name) {
+  state.screen = name;
+  document.body.dataset.screen = name;
+  resetView();
+  state.armed = false;
+  clearTimeout(armTimer);
+  const screen = SCREENS[name]();
+  screen.classList.add("screen", `screen-${name}`, "arming");
+  $("screen").replaceChildren(screen);
+  // Whatever a quick second tap would hit on this screen is still asleep for a moment.
+  armTimer = setTimeout(() => {
+    state.armed = true;
+    screen.classList.remove("arming");
+    refresh();
+  }, ARM_MS);
+  fillChrome();
+}
+
+function fillChrome() {
+  document.documentElement.lang = state.lang;
+  $("lang").textContent = t().switch_to;
+  $("lang").lang = state.lang === "id" ? "en" : "id";
+  $("tagline").textContent = t().tagline;
+  $("offline-title").textContent = t().offline;
+  $("offline-hint").textContent = t().offline_hint;
+  $("offline").hidden = state.online || state.screen === "loading" || state.screen === "setup";
+  document.body.dataset.online = String(state.online);
+}
+
+/* --- What the server says --------------------------------------------------------------- */
+
+function applySnapshot(data) {
+  const shape = (list) => list.map((a) => `${a.code}:${a.services.map((s) => s.code)}`).join();
+  const before = shape(state.agencies);
+  const previous = new Map(state.agencies.flatMap((a) => a.services.map((s) => [s.code, s])));
+  state.agencies = data.agencies.map((a) => ({
+    ...a,
+    services: a.services.map((s) => {
+      // The snapshot gives the reason in one language; keep the other while it still holds.
+      const earlier = previous.get(s.code);
+      const messages = earlier && earlier.closed_reason === s.closed_reason
+        ? { ...earlier.closed_messages } : {};
+      if (s.closed_message) messages[data.language || state.lang] = s.closed_message;
+      return { ...s, closed_messages: s.open ? {} : messages };
+    }),
+  }));
+  if (state.unauthorized) return;
+  if (state.screen === "loading" || state.screen === "setup") return show("start");
+  if (before !== shape(state.agencies) && state.screen !== "result") {
+    // Agencies or services came or went: rebuild, leaving a screen whose subject is gone.
+    const gone = (state.screen === "services" && !agency())
+      || (state.screen === "confirm" && !service());
+    return show(gone ? "start" : state.screen);
+  }
+  refresh();
+}
+
+function applyQueue(event) {
+  const a = agency(event.agency);
+  const s = a && a.services.find((x) => x.code === event.service);
+  if (!s) return;
+  Object.assign(s, {
+    waiting: event.waiting, open: event.open, closed_reason: event.closed_reason,
+    quota_left: event.quota_left, estimated_wait_min: event.estimated_wait_min,
+    closed_messages: event.open ? {} : { ...(event.closed_message || {}) },
+  });
+  a.waiting = event.agency_waiting;
+  refresh();
+}
+
+function setOnline(status) {
+  if (status === "unauthorized") {
+    state.online = false;
+    state.unauthorized = true;
+    show("setup");
+    return;
+  }
+  state.online = status === "online";
+  fillChrome();
+  refresh();
+}
+
+/* --- Choosing and issuing --------------------------------------------------------------- */
+
+function openAgency(code) {
+  state.agencyCode = code;
+  show("services");
+}
+
+function chooseService(code) {
+  const s = service(code);
+  if (!s || !s.open) return;  // a closed service shows its reason and goes nowhere
+  state.serviceCode = code;
+  state.reason = null;
+  state.problem = null;
+  show("confirm");
+}
+
+async function issue() {
+  // The button is disabled while a request is out; this guard also holds for a second tap
+  // that arrives before the browser has drawn that.
+  const s = service();
+  if (state.issuing || !state.online || !state.armed || !s || !s.open) return;
+  state.issuing = true;
+  state.problem = null;
+  refresh();
+  try {
+    const answer = await issueTicket({
+      token, language: state.lang, service: s.code, reason: state.reason,
+    });
+    state.issuing = false;
+    if (answer.ok) {
+      showResult(answer.ticket);
+      return;
+    }
+    if (answer.status === 401) {
+      setOnline("unauthorized");
+      return;
+    }
+    state.problem = { title: t().issue_failed, message: answer.message };
+    live.refresh();  // e.g. the quota ran out a moment ago: show it
+  } catch (error) {
+    state.issuing = false;
+    state.problem = { title: t().issue_failed, message: t().network_failed };
+  }
+  refresh();
+}
+
+function dismissProblem() {
+  state.problem = null;
+  show("services");
+}
+
+/* --- Printing: the ticket is valid either way; the screen says what became of the paper -- */
+
+function showResult(ticket) {
+  state.ticket = ticket;
+  state.printDetail = ticket.print_message || null;
+  clearTimeout(printTimer);
+  let print = ticket.print_status;
+  const early = earlyPrints.get(ticket.id);
+  if (early && early.print_status !== "pending") {
+    print = early.print_status;
+    state.printDetail = early.messages || early.message || null;
+  }
+  if (print === "pending") {
+    printTimer = setTimeout(() => settlePrint("failed", "no_answer"), PRINT_WAIT_MS);
+  } else if (print !== "printed") {
+    print = "failed";  // no agent, a printer error, or a kiosk without a printer
+  }
+  state.print = print;
+  state.lastTouch = Date.now();
+  show("result");
+}
+
+function onPrint(event) {
+  if (state.screen === "result" && state.ticket && event.ticket_id === state.ticket.id) {
+    settlePrint(event.print_status === "printed" ? "printed" : "failed",
+      event.messages || event.message || null);
+    return;
+  }
+  earlyPrints.set(event.ticket_id, event);
+  if (earlyPrints.size > 20) earlyPrints.delete(earlyPrints.keys().next().value);
+}
+
+function settlePrint(print, detail) {
+  clearTimeout(printTimer);
+  state.print = print;
+  state.printDetail = print === "printed" ? null : detail;
+  state.lastTouch = Date.now();  // the visitor gets the full time to read the outcome
+  refresh();
+}
+
+function goStart() {
+  clearTimeout(printTimer);
+  state.agencyCode = state.serviceCode = state.reason = state.problem = state.ticket = null;
+  state.print = null;
+  show("start");
+}
+
+function setLanguage(language) {
+  if (language === state.lang) return;
+  state.lang = language;
+  if (live) live.setLanguage(language);
+  show(state.screen);
+}
+
+/* --- Idle: the next visitor always finds the start screen, in Indonesian ---------------- */
+
+function tick() {
+  if (state.issuing || state.screen === "loading" || state.screen === "setup") return;
+  tickView();
+  if (Date.now() - state.lastTouch < idleLimit()) return;
+  state.lastTouch = Date.now();
+  if (state.screen !== "start") goStart();
+  setLanguage(DEFAULT_LANGUAGE);
+}
+
+/* --- Start ------------------------------------------------------------------------------ */
+
+function takeToken() {
+  // The setup link carries the token once; it lives on in this browser, not in the address.
+  const url = new URL(location.href);
+  const given = url.searchParams.get("token");
+  if (given) {
+    localStorage.setItem(TOKEN_KEY, given);
+    url.searchParams.delete("token");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+function main() {
+  Object.assign(actions, { show, openAgency, chooseService, issue, dismissProblem, goStart });
+  for (const kind of ["pointerdown", "keydown"]) {
+    document.addEventListener(kind, () => { state.lastTouch = Date.now(); },
+      { capture: true, passive: true });
+  }
+  // No long-press menus on a public touch screen.
+  document.addEventListener("contextmenu", (event) => event.preventDefault());
+  $("lang").addEventListener("click", () => setLanguage(state.lang === "id" ? "en" : "id"));
+  window.matchMedia("(orientation: portrait)").addEventListener("change", () => {
+    if (state.screen !== "loading") show(state.screen);
+  });
+  setInterval(tick, 500);
+
+  token = takeToken();
+  if (!token) {
+    show("setup");
+    return;
+  }
+  show("loading");
+  live = connectKiosk({
+    kioskId: KIOSK_ID, token, language: state.lang,
+    on: { snapshot: applySnapshot, queue: applyQueue, print: onPrint, status: setOnline },
+  });
+}
+
+main();

@@ -1,0 +1,195 @@
+"""Today's operations: what the officer's console needs beside the counter actions, and what
+supervisors and administrators change for the day (closing a service, today's quota, the
+running text), plus staff handling single tickets (late return, removal)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from sqlalchemy import select
+
+from queue_server.api.auth import counter_for, may_see_agency, require_user
+from queue_server.api.errors import ApiError, language
+from queue_server.api.spec import endpoint
+from queue_server.app import commit, db, now, runtime
+from queue_server.console import presence
+from queue_server.console.readmodels import counter_choices, counter_today, overview
+from queue_server.console.schemas import (
+    CountersOut,
+    CounterTodayOut,
+    OverviewOut,
+    QuotaRequest,
+    ReasonRequest,
+    RemoveRequest,
+    RunningTextOut,
+    RunningTextRequest,
+    ServiceDayOut,
+)
+from queue_server.models import Device, DeviceKind, Role, ServiceDay, Ticket, User
+from queue_server.queue import calling
+from queue_server.queue import operations as ops
+from queue_server.queue.issuing import find_service
+from queue_server.readmodels import ticket_out
+from queue_server.realtime import fan_out, hub
+from queue_server.schemas import EmptyRequest, TicketOut
+from queue_server.sequence import room
+from queue_server.snapshots import connection_snapshot
+
+STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.OFFICER)
+MANAGERS = (Role.ADMIN, Role.SUPERVISOR)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 422)
+
+
+def register(bp: Blueprint) -> None:
+    _register_console(bp)
+    _register_service_day(bp)
+    _register_tickets(bp)
+
+
+def _register_console(bp: Blueprint) -> None:
+    @endpoint(bp, "GET", "/counters", tag="console", answers={200: CountersOut},
+              summary="The counters the signed-in user may open (their agencies')",
+              auth=("session", "bearer"), errors=(401,))
+    def list_counters() -> CountersOut:
+        return CountersOut(counters=counter_choices(db(), require_user()))
+
+    @endpoint(bp, "GET", "/counters/<counter_id>/today", tag="console",
+              answers={200: CounterTodayOut}, auth=("session", "bearer"),
+              summary="The officer's own count and average service time today, and the "
+                      "counter's no-shows (for a late return)", errors=(401, 403, 404))
+    def counter_day(counter_id: str) -> CounterTodayOut:
+        user = require_user()
+        counter = counter_for(user, counter_id, acting=False)
+        return counter_today(db(), now(), counter, user)
+
+    @endpoint(bp, "POST", "/counters/<counter_id>/heartbeat", tag="console", body=EmptyRequest,
+              answers={204: None}, auth=("session", "bearer"), errors=(401, 403, 404, 409),
+              summary="The officer's console is open on this counter (sent every 20 s); "
+                      "supervisors see a counter without one as left unattended")
+    def counter_heartbeat(counter_id: str, body: EmptyRequest) -> None:
+        user = require_user()
+        counter = counter_for(user, counter_id, acting=True)
+        presence.beat(runtime().windows, counter.id)
+
+    @endpoint(bp, "POST", "/counters/<counter_id>/leave", tag="console", body=EmptyRequest,
+              answers={204: None}, auth=("session", "bearer"), errors=(401, 403, 404, 409),
+              summary="The console on this counter is closing (the page is left)")
+    def counter_leave(counter_id: str, body: EmptyRequest) -> None:
+        user = require_user()
+        counter = counter_for(user, counter_id, acting=True)
+        presence.leave(runtime().windows, counter.id)
+
+    @endpoint(bp, "GET", "/overview", tag="operations", answers={200: OverviewOut},
+              summary="Supervisor's floor: counters, queues, kiosks' printers, today's changes",
+              auth=("session", "bearer"), errors=(401, 403))
+    def floor_overview() -> OverviewOut:
+        user = require_user(*MANAGERS)
+        windows = runtime().windows
+        return overview(db(), now(), user, language(),
+                        lambda counter_id: presence.is_live(windows, counter_id))
+
+
+def _managed_service(user: User, code: str) -> str:
+    """The service, if the user may change its day: admins any, supervisors their agencies'."""
+    service = find_service(db(), code)
+    if not may_see_agency(user, service.agency_id):
+        raise ApiError("forbidden", 403, f"{service.name} bukan layanan instansi Anda.",
+                       f"{service.name} is not a service of your agency.")
+    return service.code
+
+
+def _day_out(code: str, row: ServiceDay) -> ServiceDayOut:
+    service = find_service(db(), code)
+    quota = ops.effective_quota(service, row)
+    return ServiceDayOut(service=code, day=row.day, closed_today=row.closed_reason,
+                         quota=quota, issued=row.issued,
+                         quota_left=max(0, quota - row.issued) if quota is not None else None)
+
+
+def _register_service_day(bp: Blueprint) -> None:
+    @endpoint(bp, "POST", "/services/<code>/close", tag="operations", body=ReasonRequest,
+              answers={200: ServiceDayOut}, auth=("session", "bearer"), errors=WRITE_ERRORS,
+              summary="Close a service for the rest of today (no more tickets), with a reason")
+    def close_service(code: str, body: ReasonRequest) -> ServiceDayOut:
+        user = require_user(*MANAGERS)
+        row = ops.close_service_today(db(), now(), _managed_service(user, code), user.id,
+                                      body.reason)
+        commit()
+        return _day_out(code, row)
+
+    @endpoint(bp, "POST", "/services/<code>/reopen", tag="operations", body=ReasonRequest,
+              answers={200: ServiceDayOut}, auth=("session", "bearer"), errors=WRITE_ERRORS,
+              summary="Reopen a service closed for today, with a reason")
+    def reopen_service(code: str, body: ReasonRequest) -> ServiceDayOut:
+        user = require_user(*MANAGERS)
+        row = ops.reopen_service_today(db(), now(), _managed_service(user, code), user.id,
+                                       body.reason)
+        commit()
+        return _day_out(code, row)
+
+    @endpoint(bp, "POST", "/services/<code>/quota", tag="operations", body=QuotaRequest,
+              answers={200: ServiceDayOut}, auth=("session", "bearer"), errors=WRITE_ERRORS,
+              summary="Set today's quota of a service (null: the configured one), with a "
+                      "reason; kiosks see it at once")
+    def service_quota(code: str, body: QuotaRequest) -> ServiceDayOut:
+        user = require_user(*MANAGERS)
+        row = ops.set_quota_today(db(), now(), _managed_service(user, code), body.quota,
+                                  user.id, body.reason)
+        commit()
+        return _day_out(code, row)
+
+    @endpoint(bp, "PUT", "/site/running-text", tag="operations", body=RunningTextRequest,
+              answers={200: RunningTextOut}, auth=("session", "bearer"),
+              errors=(400, 401, 403, 422),
+              summary="Set the running text of the displays (administrators)")
+    def running_text(body: RunningTextRequest) -> RunningTextOut:
+        require_user(Role.ADMIN)
+        text = ops.set_running_text(db(), body.text)
+        commit()
+        _refresh_displays()
+        return RunningTextOut(text=text)
+
+
+def _refresh_displays() -> None:
+    """The running text is no ticket, counter or service change, so the hub's publication
+    does not carry it; each display gets a fresh snapshot (as at day rollover)."""
+    state = runtime()
+    messages = []
+    for device_id in db().scalars(select(Device.id).where(
+            Device.active, Device.kind == DeviceKind.DISPLAY)):
+        body = connection_snapshot(db(), now(), state.hall, "display", device_id)
+        messages += fan_out("snapshot", body, [room("display", device_id)])
+    hub().send(messages)
+
+
+def _ticket_in_scope(user: User, ticket_id: int) -> Ticket:
+    ticket = db().get(Ticket, ticket_id)
+    if ticket is None or not may_see_agency(user, ticket.service.agency_id):
+        # Another agency's ticket is as good as unknown to this user.
+        raise ApiError("unknown_ticket", 404, "Tiket tidak ditemukan.", "Ticket not found.")
+    return ticket
+
+
+def _register_tickets(bp: Blueprint) -> None:
+    @endpoint(bp, "POST", "/tickets/<int:ticket_id>/return", tag="operations",
+              body=EmptyRequest, answers={200: TicketOut}, auth=("session", "bearer"),
+              errors=WRITE_ERRORS,
+              summary="A no-show visitor turned up late: waiting again, a few places back")
+    def return_late(ticket_id: int, body: EmptyRequest) -> TicketOut:
+        user = require_user(*STAFF)
+        ticket = _ticket_in_scope(user, ticket_id)
+        calling.return_late(db(), now(), ticket.id, user.id)
+        commit()
+        return ticket_out(db(), db().get_one(Ticket, ticket_id, populate_existing=True),
+                          runtime().hall.site.public_url)
+
+    @endpoint(bp, "POST", "/tickets/<int:ticket_id>/remove", tag="operations",
+              body=RemoveRequest, answers={200: TicketOut}, auth=("session", "bearer"),
+              errors=WRITE_ERRORS,
+              summary="Staff take a waiting ticket out of the queue (cancelled), with a reason")
+    def remove_ticket(ticket_id: int, body: RemoveRequest) -> TicketOut:
+        user = require_user(*STAFF)
+        ticket = _ticket_in_scope(user, ticket_id)
+        ops.remove_waiting_ticket(db(), now(), ticket.id, user.id, body.reason)
+        commit()
+        return ticket_out(db(), db().get_one(Ticket, ticket_id, populate_existing=True),
+                          runtime().hall.site.public_url)

@@ -1,0 +1,166 @@
+"""Requests and answers of the console's API: the officer's day, the supervisor's overview and
+today's operations. Declared like queue_server.schemas, so they validate and document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from queue_server.models import CounterState, TicketStatus
+from queue_server.schemas import Model, OfficerOut, QueueItem, Request
+
+PrinterState = Literal["ok", "paper_low", "paper_out", "cover_open", "offline", "error",
+                       "unknown", "no_agent"]
+
+# --- Requests -------------------------------------------------------------------------------
+
+
+class ReasonRequest(Request):
+    reason: str = Field(min_length=1, max_length=200,
+                        description="Why; recorded with the change")
+
+
+class QuotaRequest(Request):
+    quota: int | None = Field(ge=0, le=100_000, description="Today's quota; null: the "
+                                                            "configured quota again")
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class RunningTextRequest(Request):
+    text: str = Field(max_length=1000, description="Shown scrolling on every display; "
+                                                   "empty for none")
+
+
+class RemoveRequest(Request):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+# --- Answers --------------------------------------------------------------------------------
+
+
+class CounterChoice(Model):
+    """A counter the signed-in user may choose, and whether it is free."""
+
+    id: str
+    number: int
+    name: str
+    agency: str
+    agency_name: str
+    state: CounterState
+    officer: OfficerOut | None
+    services: list[str]
+
+
+class CountersOut(Model):
+    counters: list[CounterChoice]
+
+
+class OwnDay(Model):
+    """The signed-in officer's own day, at any counter."""
+
+    served: int
+    average_service_min: float | None
+    no_shows: int
+    transferred: int
+
+
+class CounterTodayOut(Model):
+    counter: str
+    day: date
+    now: datetime = Field(description="The server's time: the console's timers follow it")
+    mine: OwnDay
+    counter_served: int = Field(description="Served at this counter today, by anyone")
+    no_shows: list[QueueItem] = Field(
+        description="Today's no-shows of the counter's services, latest first: a visitor "
+                    "who turns up late can be returned to the queue")
+
+
+class CurrentAtCounter(Model):
+    code: str
+    service: str
+    status: TicketStatus
+    since: datetime | None
+
+
+class OverviewCounter(Model):
+    id: str
+    number: int
+    name: str
+    agency: str
+    state: CounterState
+    officer: OfficerOut | None
+    services: list[str]
+    current: CurrentAtCounter | None
+    served_today: int
+    waiting: int = Field(description="Waiting now for the services of this counter")
+    longest_wait_min: int = Field(description="The longest wait now among those")
+    console_live: bool = Field(description="A console sent a heartbeat in the last minute")
+    last_activity_at: datetime | None
+    unattended: bool = Field(description="Open or on break, yet no console and no activity "
+                                         "for more than a minute: a browser left closed?")
+
+
+class OverviewService(Model):
+    code: str
+    name: str
+    agency: str
+    agency_name: str
+    open: bool
+    closed_reason: str | None
+    closed_message: str | None
+    closed_today: str | None = Field(description="The supervisor's reason, when closed today")
+    waiting: int
+    longest_wait_min: int
+    served_today: int
+    issued: int
+    quota: int | None
+    configured_quota: int | None
+    quota_left: int | None
+    manageable: bool = Field(description="The user may close it or change its quota")
+
+
+class KioskState(Model):
+    id: str
+    name: str
+    printer: PrinterState
+    printer_status_at: datetime | None
+    last_seen_at: datetime | None
+
+
+class DayChange(Model):
+    at: datetime
+    service: str
+    kind: str
+    reason: str
+    user: str | None
+    data: dict[str, object]
+
+
+class OverviewOut(Model):
+    day: date
+    now: datetime
+    role: str
+    agencies: list[str]
+    running_text: str
+    may_set_running_text: bool
+    counters: list[OverviewCounter]
+    services: list[OverviewService]
+    kiosks: list[KioskState]
+    changes: list[DayChange]
+
+
+class ServiceDayOut(Model):
+    """A service's day after a supervisor's change."""
+
+    service: str
+    day: date
+    closed_today: str | None
+    quota: int | None
+    issued: int
+    quota_left: int | None
+
+
+class RunningTextOut(Model):
+    text: str

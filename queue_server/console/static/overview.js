@@ -1,0 +1,230 @@
+// The supervisor's overview: counters, queues, kiosks' printers; today's quota, closures and
+// the displays' running text.
+import {
+  $, api, askSignInAgain, connectLive, el, minutes, setupLanguage, show, signInView, syncClock,
+  t, timeOfDay, toast,
+} from "./common.js";
+
+const REFRESH_MS = 15000;
+const S = { user: null, data: null, socket: null, timer: null };
+
+api.onUnauthorized = () => askSignInAgain(t("reauth.text_plain"), S.user?.username, async (user) => {
+  S.user = user;
+  connect();
+});
+setupLanguage(() => { render(); connect(); });
+$("signout").addEventListener("click", async () => {
+  S.socket?.disconnect();
+  clearInterval(S.timer);
+  await api.logout();
+  S.user = null;
+  $("signout").hidden = true;
+  signInView(signedIn);
+});
+
+start();
+
+async function start() {
+  const me = await api.me().catch(() => null);
+  if (!me) {
+    signInView(signedIn);
+    return;
+  }
+  await api.token();
+  signedIn(me);
+}
+
+async function signedIn(user) {
+  S.user = user;
+  $("signout").hidden = false;
+  $("where").textContent = user.name;
+  show("floor");
+  if (!["supervisor", "admin"].includes(user.role)) {
+    $("floor-error").hidden = false;
+    $("floor-error").textContent = t("ov.forbidden");
+    for (const card of document.querySelectorAll("#floor-view > .card, #floor-view > .split")) card.hidden = true;
+    return;
+  }
+  await load();
+  connect();
+  clearInterval(S.timer);
+  // Presence, printers and waits change without an event: look again now and then.
+  S.timer = setInterval(load, REFRESH_MS);
+}
+
+function connect() {
+  if (!S.user) return;
+  S.socket?.disconnect();
+  S.socket = connectLive({
+    auth: {},
+    onSnapshot: () => soon(),
+    onEvent: () => soon(),
+    onRefused: (message) => { if (message.startsWith("unauthorized")) api.onUnauthorized(); },
+  });
+}
+
+let loadTimer = null;
+function soon() {
+  clearTimeout(loadTimer);
+  loadTimer = setTimeout(load, 250);
+}
+
+async function load() {
+  try {
+    S.data = await api.get("/api/v1/overview");
+    syncClock(S.data.now);
+    $("floor-error").hidden = true;
+    render();
+  } catch (error) {
+    $("floor-error").hidden = false;
+    $("floor-error").textContent = error.message;
+  }
+}
+
+// --- Rendering ----------------------------------------------------------------------------
+
+function stateBadge(state, text = t(`state.${state}`)) {
+  return el("span", { class: "state", dataset: { state }, text });
+}
+
+function render() {
+  const data = S.data;
+  if (!data) return;
+  renderCounters(data);
+  renderServices(data);
+  renderKiosks(data);
+  renderRunningText(data);
+  renderChanges(data);
+}
+
+function renderCounters(data) {
+  $("counters-table").tBodies[0].replaceChildren(...data.counters.map((c) => {
+    const flag = c.state === "closed" ? null
+      : c.unattended ? el("span", {
+        class: "flag alert", text: t("ov.no_console"),
+        title: t("ov.no_console_long", { time: timeOfDay(c.last_activity_at) }) })
+        : c.console_live ? el("span", { class: "flag ok", text: t("ov.console_live") }) : null;
+    const current = c.current
+      ? el("span", {}, el("strong", { text: c.current.code }),
+        el("span", { class: "sub", text: `${c.current.service} · ${t(`status.${c.current.status}`)} · ${timeOfDay(c.current.since)}` }))
+      : "—";
+    return el("tr", { class: c.unattended ? "unattended" : null, dataset: { counter: c.id } },
+      el("th", { scope: "row" }, c.name, el("span", { class: "sub", text: `${c.agency} · ${c.services.join(", ")}` })),
+      el("td", {}, stateBadge(c.state), flag,
+        c.unattended ? el("span", { class: "sub", text: t("ov.no_console_long", { time: timeOfDay(c.last_activity_at) }) }) : null),
+      el("td", { text: c.officer ? c.officer.name : "—" }),
+      el("td", {}, current),
+      el("td", { class: "num", text: String(c.served_today) }),
+      el("td", { class: "num", text: String(c.waiting) }),
+      el("td", { class: "num", text: c.waiting ? minutes(c.longest_wait_min) : "—" }));
+  }));
+}
+
+function renderServices(data) {
+  $("services-table").tBodies[0].replaceChildren(...data.services.map((s) => {
+    const state = s.open ? stateBadge("open", t("ov.open"))
+      : stateBadge(s.closed_today ? "closed_today" : "refused", s.closed_message || t("state.closed"));
+    const quota = s.quota === null ? `${s.issued} / ${t("ov.unlimited")}` : `${s.issued} / ${s.quota}`;
+    const buttons = s.manageable ? el("div", { class: "cell-buttons" },
+      el("button", { type: "button", class: "small", text: t("ov.change_quota"),
+        "aria-label": `${t("ov.change_quota")} ${s.name}`, onclick: () => operation("quota", s) }),
+      s.closed_today
+        ? el("button", { type: "button", class: "small", text: t("ov.reopen"),
+          "aria-label": `${t("ov.reopen")} ${s.name}`, onclick: () => operation("reopen", s) })
+        : el("button", { type: "button", class: "small quiet", text: t("ov.close_today"),
+          "aria-label": `${t("ov.close_today")} ${s.name}`, onclick: () => operation("close", s) })) : null;
+    return el("tr", { dataset: { service: s.code } },
+      el("th", { scope: "row" }, s.name, el("span", { class: "sub", text: `${s.agency_name} · ${s.code}` })),
+      el("td", {}, state),
+      el("td", { class: "num", text: String(s.waiting) }),
+      el("td", { class: "num", text: s.waiting ? minutes(s.longest_wait_min) : "—" }),
+      el("td", { class: "num", text: String(s.served_today) }),
+      el("td", { class: "num quota", text: quota }),
+      el("td", { class: "num quota-left", text: s.quota_left === null ? "—" : String(s.quota_left) }),
+      el("td", {}, buttons));
+  }));
+}
+
+function renderKiosks(data) {
+  $("kiosks-table").tBodies[0].replaceChildren(...data.kiosks.map((k) => el("tr", { dataset: { kiosk: k.id } },
+    el("th", { scope: "row" }, k.name, el("span", { class: "sub", text: k.id })),
+    el("td", {}, el("span", { class: "printer", dataset: { printer: k.printer }, text: t(`printer.${k.printer}`) })),
+    el("td", { text: timeOfDay(k.printer_status_at || k.last_seen_at) }))));
+}
+
+function renderRunningText(data) {
+  const area = $("running-text");
+  const admin = data.may_set_running_text;
+  if (document.activeElement !== area) area.value = data.running_text;
+  area.disabled = !admin;
+  $("running-save").hidden = !admin;
+  $("running-hint").textContent = admin ? "" : t("ov.running_admin_only");
+}
+
+function changeText(change) {
+  if (change.kind === "quota") {
+    return t("ov.change.quota", { quota: change.data.quota ?? t("ov.unlimited") });
+  }
+  return t(`ov.change.${change.kind}`);
+}
+
+function renderChanges(data) {
+  $("changes-list").replaceChildren(...data.changes.map((c) => el("li", {},
+    el("time", { datetime: c.at, text: timeOfDay(c.at) }),
+    el("strong", { text: `${c.service} ${changeText(c)}` }),
+    ` — “${c.reason}”`,
+    c.user ? ` ${t("ov.by", { name: c.user })}` : "")));
+  $("changes-empty").hidden = data.changes.length > 0;
+}
+
+// --- Operations ---------------------------------------------------------------------------
+
+$("running-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    const out = await api.put("/api/v1/site/running-text", { text: $("running-text").value });
+    $("running-text").value = out.text;
+    toast(t("ov.running_saved"));
+  } catch (error) {
+    toast(error.message, "error");
+  }
+});
+
+for (const button of document.querySelectorAll("dialog [data-close]")) {
+  button.addEventListener("click", () => button.closest("dialog").close());
+}
+
+function operation(kind, service) {
+  const dialog = $("op-dialog");
+  const quota = $("op-quota");
+  const reason = $("op-reason");
+  $("op-title").textContent = t(`op.${kind}_title`, { service: service.name });
+  $("op-text").textContent = kind === "quota"
+    ? t("op.quota_text", { issued: service.issued, configured: service.configured_quota ?? t("ov.unlimited") })
+    : t(`op.${kind}_text`);
+  $("op-quota-field").hidden = kind !== "quota";
+  quota.value = service.quota ?? "";
+  reason.value = "";
+  $("op-error").textContent = "";
+  $("op-form").onsubmit = async (event) => {
+    event.preventDefault();
+    const text = reason.value.trim();
+    if (!text) {
+      $("op-error").textContent = t("reason.missing");
+      reason.focus();
+      return;
+    }
+    const body = { reason: text };
+    if (kind === "quota") body.quota = quota.value === "" ? null : Number(quota.value);
+    try {
+      await api.post(`/api/v1/services/${encodeURIComponent(service.code)}/${kind}`, body);
+      dialog.close();
+      toast(t("op.saved", { service: service.name }));
+      await load();
+    } catch (error) {
+      $("op-error").textContent = error.message;
+    }
+  };
+  dialog.showModal();
+  (kind === "quota" ? quota : reason).focus();
+}

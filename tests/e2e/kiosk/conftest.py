@@ -1,0 +1,183 @@
+"""The kiosk and the visitor's ticket page in Debian's Chromium, against a real `antre serve`.
+
+Servers are shared per module where tests only add tickets (each test reads the counts it
+changed); a test that stops its server or moves the clock gets its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import ServedHall, serve_hall
+
+REPO = Path(__file__).resolve().parents[3]
+KIOSK = "kiosk-1"
+PORTRAIT = {"width": 1080, "height": 1920}
+LANDSCAPE = {"width": 1920, "height": 1080}
+PHONE = {"width": 360, "height": 740}  # a small, cheap Android phone
+WAIT_MS = 20_000  # generous: the test machine may be busy with other suites
+
+pytestmark = pytest.mark.browser
+
+
+def real_hall_data() -> dict[str, Any]:
+    """The hall's own config.yaml: all 18 agencies."""
+    data: dict[str, Any] = yaml.safe_load((REPO / "config.yaml").read_text())
+    return data
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """docs/screenshots when ANTRE_SCREENSHOTS=1 (to refresh the docs), else a temporary folder."""
+    if os.environ.get("ANTRE_SCREENSHOTS"):
+        folder = REPO / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path
+
+
+def api(hall: ServedHall, method: str, path: str, who: str | None = None,
+        body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    """Call the API as `who` (a username or device id from hall.tokens): (status, JSON)."""
+    headers = {"Content-Type": "application/json"}
+    if who is not None:
+        headers["Authorization"] = f"Bearer {hall.tokens[who]}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{hall.url}/api/v1{path}", data=data, method=method,
+                                     headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            raw = answer.read()
+            return answer.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read() or b"null")
+
+
+def issue(hall: ServedHall, service: str, **extra: Any) -> dict[str, Any]:
+    status, ticket = api(hall, "POST", "/tickets", KIOSK, {"service": service, **extra})
+    assert status == 201, ticket
+    return dict(ticket)
+
+
+def service_state(hall: ServedHall, code: str, lang: str = "id") -> dict[str, Any]:
+    status, body = api(hall, "GET", f"/services?lang={lang}", KIOSK)
+    assert status == 200
+    for agency in body["agencies"]:
+        for service in agency["services"]:
+            if service["code"] == code:
+                return dict(service)
+    raise AssertionError(f"no service {code}")
+
+
+@pytest.fixture(scope="session")
+def small_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedHall]:
+    """The small hall at Monday 09:00, shared: the kiosk flows issue KK and SKCK and never
+    call them; the ticket page's line is KTP at Loket 2, and its leaver takes PASPOR."""
+    served = serve_hall(tmp_path_factory.mktemp("hall"))
+    yield served
+    served.server.stop()
+
+
+Opener = Callable[..., Any]
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Opener]:
+    """open_page(url, viewport=PORTRAIT) -> a Playwright page in a fresh touch context."""
+    contexts = []
+    errors: list[str] = []
+
+    def opener(url: str, viewport: dict[str, int] | None = None, **options: Any) -> Any:
+        context = browser.new_context(viewport=viewport or PORTRAIT, has_touch=True, **options)
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error} {error.stack}"))
+        page.goto(url)
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+    assert errors == [], "the page's script failed"
+
+
+@pytest.fixture
+def open_kiosk(open_page: Opener) -> Opener:
+    """open_kiosk(hall, viewport=PORTRAIT, kiosk=KIOSK, **query) -> the kiosk's start screen,
+    opened with its setup link."""
+
+    def opener(hall: ServedHall, viewport: dict[str, int] | None = None, kiosk: str = KIOSK,
+               **query: Any) -> Any:
+        params = "".join(f"&{key}={value}" for key, value in query.items())
+        page = open_page(f"{hall.url}/kiosk/{kiosk}?token={hall.tokens[kiosk]}{params}",
+                         viewport)
+        page.wait_for_selector("body[data-screen=start][data-online=true]")
+        return page
+
+    return opener
+
+
+def awake(page: Any, screen: str) -> None:
+    """Wait until `screen` is shown and takes touches (its first half second does not)."""
+    page.wait_for_selector(f"body[data-screen={screen}] .screen:not(.arming)")
+
+
+def go_to_confirm(page: Any, agency: str, service: str) -> None:
+    awake(page, "start")
+    page.locator(f"[data-agency='{agency}']").tap()
+    awake(page, "services")
+    page.locator(f"[data-service='{service}']").tap()
+    awake(page, "confirm")
+
+
+def shown_code(page: Any) -> str:
+    page.wait_for_selector("body[data-screen=result]")
+    code: str = page.locator(".number").inner_text()
+    return code
+
+
+# Every visible piece of text smaller than `minimum` px: [(class, text, size)].
+SMALL_TEXT_JS = """minimum => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const element = node.parentElement;
+    if (!node.textContent.trim() || element.closest("script, noscript, [hidden]")) continue;
+    if (!element.getClientRects().length) continue;
+    const size = parseFloat(getComputedStyle(element).fontSize);
+    if (size < minimum) found.push([element.className, node.textContent.trim().slice(0, 40), size]);
+  }
+  return found;
+}"""
+
+# Every visible touch target smaller than `minimum` px either way: [(text, width, height)].
+SMALL_TARGETS_JS = """minimum => [...document.querySelectorAll("button, a, [role=button]")]
+  .filter(element => element.getClientRects().length && !element.closest("[hidden]"))
+  .map(element => [element.textContent.trim().slice(0, 40), element.getBoundingClientRect()])
+  .filter(([, box]) => box.width < minimum || box.height < minimum)
+  .map(([text, box]) => [text, box.width, box.height])"""
+
+
+def settled(page: Any, screen: str) -> None:
+    """Wait until `screen` is awake and drawn (for a screenshot or a measurement)."""
+    awake(page, screen)
+    page.wait_for_timeout(250)  # the screen's short fade-in
+
+
+def assert_readable(page: Any) -> None:
+    """Body text at least 24 px, touch targets at least 64 px, nothing to scroll the page."""
+    assert page.evaluate(SMALL_TEXT_JS, 24) == []
+    assert page.evaluate(SMALL_TARGETS_JS, 64) == []
+    assert page.evaluate("document.scrollingElement.scrollHeight <= innerHeight")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
