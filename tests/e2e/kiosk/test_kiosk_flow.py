@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ import socketio
 import zxingcpp
 from PIL import Image
 
+from kiosk.agent import AgentOptions, KioskAgent
 from tests.conftest import ServedHall
 from tests.e2e.kiosk.conftest import (
     KIOSK,
@@ -215,3 +218,29 @@ def test_the_printed_ticket_and_a_printer_out_of_paper(small_hall: ServedHall,
         assert page.locator(".qr").is_visible()
     finally:
         agent.client.disconnect()
+
+
+def test_the_ticket_tapped_at_the_kiosk_comes_out_of_the_agents_printer(
+        small_hall: ServedHall, open_kiosk: Opener, tmp_path: Path) -> None:
+    """The real print agent (`antre kiosk-agent`'s code) beside the kiosk, printing to a file:
+    the tapped ticket's ESC/POS bytes arrive there and the screen says to take it."""
+    paper = tmp_path / "printer.bin"
+    paper.touch()
+    agent = KioskAgent(AgentOptions(server=small_hall.url, kiosk=KIOSK,
+                                    token=small_hall.tokens[KIOSK],
+                                    state_dir=tmp_path / "agent", printer=f"file:{paper}"))
+    runner = threading.Thread(target=agent.run, daemon=True)
+    runner.start()
+    try:
+        assert agent.ready.wait(20), "the agent did not connect"
+        page = open_kiosk(small_hall)
+        go_to_confirm(page, "POLRES", "SKCK")
+        page.locator(".issue").tap()
+        code = shown_code(page)
+        page.wait_for_selector("section[data-print=printed]")
+        assert "Silakan ambil tiket Anda" in page.locator(".print-status").inner_text()
+        printed = paper.read_bytes()
+        assert code.encode() in printed and b"\x1dVB\x00" in printed  # the code, then a cut
+    finally:
+        agent.stop()
+        runner.join(timeout=20)
