@@ -42,10 +42,12 @@ def register(bp: Blueprint) -> None:
         # With no print agent the ticket is marked failed in this same transaction, so the
         # answer already tells the kiosk page to show the number on screen.
         to_print = kiosk is not None and start_print(db(), now(), ticket, kiosk)
+        # Read inside the issuing transaction: the same data, one turn at the connection.
+        answer = ticket_out(db(), ticket, runtime().hall.site.public_url, language())
         commit()
         if to_print:
             send_jobs(db(), [ticket])
-        return ticket_out(db(), ticket, runtime().hall.site.public_url, language()), 201
+        return answer, 201
 
     @endpoint(bp, "GET", "/tickets/<token>", tag="tickets", answers={200: PublicTicketOut},
               summary="The visitor's view of one ticket", errors=(404, 429))
