@@ -1,5 +1,0 @@
-import gc
-
-
-def test_zz_collect():
-    gc.collect()
