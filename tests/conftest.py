@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
@@ -330,3 +332,34 @@ def race(count: int, work: Callable[[int], None], timeout_s: float = 300) -> Non
     for thread in threads:
         thread.join(timeout=timeout_s)
     assert not errors, errors
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def call_api(hall: ServedHall, method: str, path: str, who: str | None = None,
+             body: dict[str, Any] | None = None, timeout: float = 10.0) -> tuple[int, Any]:
+    """One JSON request to a served hall as `who` (a username or device id in hall.tokens):
+    (status, JSON or None)."""
+    headers = {"Content-Type": "application/json"}
+    if who is not None:
+        headers["Authorization"] = f"Bearer {hall.tokens[who]}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{hall.url}/api/v1{path}", data=data, method=method,
+                                     headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            raw = answer.read()
+            return answer.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read() or b"null")
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """docs/screenshots when ANTRE_SCREENSHOTS=1 (to refresh the docs), else a temporary folder."""
+    if os.environ.get("ANTRE_SCREENSHOTS"):
+        folder = REPO / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path

@@ -4,15 +4,12 @@ the TCP printer double of tests/printer."""
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import shutil
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -32,28 +29,13 @@ from tests.conftest import (
     start_server,
     write_hall_yaml,
 )
+from tests.conftest import call_api as api
 
 KIOSK = "kiosk-1"
 WAIT_S = 10.0
 CUT = b"\x1dVB\x00"  # GS V 66 0: the end of every ticket
 
 
-def api(hall: ServedHall, method: str, path: str, who: str | None = None,
-        body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    """Call the API as `who` (a username or device id in hall.tokens): (status, JSON)."""
-    headers = {"Content-Type": "application/json"}
-    if who is not None:
-        headers["Authorization"] = f"Bearer {hall.tokens[who]}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{hall.url}/api/v1{path}", data=data, method=method,
-                                     headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=WAIT_S) as answer:
-            raw = answer.read()
-            return answer.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, json.loads(error.read() or b"null")
 
 
 def issue(hall: ServedHall, service: str = "KK", lang: str = "id") -> dict[str, Any]:

@@ -4,12 +4,9 @@ sign officers in, listen as a display, and read what the server recorded."""
 from __future__ import annotations
 
 import json
-import os
 import queue
 import shutil
 import sqlite3
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -23,6 +20,7 @@ from tests.conftest import (
     ServedHall,
     add_people,
     antre_env,
+    call_api,
     hall_data,
     prepare_hall,
     start_server,
@@ -67,22 +65,6 @@ def hall_server(tmp_path: Path, console_template: tuple[Path, dict[str, str]]
     served.server.stop()
 
 
-def call_api(served: ServedHall, method: str, path: str, who: str | None = None,
-             body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    """One JSON request with `who`'s token (a username or a device id)."""
-    headers = {"Content-Type": "application/json"}
-    if who is not None:
-        headers["Authorization"] = f"Bearer {served.tokens[who]}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{served.url}/api/v1{path}", method=method, data=data,
-                                     headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            raw = answer.read()
-            return answer.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        with closing(error):
-            return error.code, json.loads(error.read())
 
 
 def issue(served: ServedHall, service: str = "KTP", **extra: Any) -> dict[str, Any]:
@@ -187,16 +169,3 @@ def display(hall_server: ServedHall) -> Iterator[DisplayListener]:
     yield listener
     listener.close()
 
-
-REPO = Path(__file__).resolve().parents[3]
-
-
-def screenshot_dir(tmp_path: Path) -> Path:
-    """docs/screenshots when ANTRE_SCREENSHOTS=1 (to refresh the docs), else a temporary
-    folder: the pictures are still taken, so the layout code runs on every test run."""
-    if os.environ.get("ANTRE_SCREENSHOTS") == "1":
-        folder = REPO / "docs" / "screenshots"
-    else:
-        folder = tmp_path / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

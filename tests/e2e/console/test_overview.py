@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PASSWORD, ServedHall
+from tests.conftest import PASSWORD, ServedHall, screenshot_dir
 from tests.e2e.console.conftest import (
     WAIT_MS,
     call_api,
@@ -15,7 +15,6 @@ from tests.e2e.console.conftest import (
     open_console,
     open_counter,
     records,
-    screenshot_dir,
     wait_current,
 )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import urllib.error
 import urllib.request
 import wave
@@ -139,13 +138,6 @@ def display_hall_data(clips_dir: Path | None = None,
     return data
 
 
-def screenshot_dir(tmp_path: Path) -> Path:
-    """docs/screenshots when ANTRE_SCREENSHOTS=1 (to refresh the docs), else a temporary folder."""
-    if os.environ.get("ANTRE_SCREENSHOTS"):
-        folder = REPO / "docs" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    return tmp_path
 
 
 @dataclass

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import screenshot_dir
 from tests.e2e.display.conftest import (
     FULL_HD,
     HD,
     WAIT_MS,
     Hall,
     OpenDisplay,
-    screenshot_dir,
     wait_shown,
 )
 

@@ -6,10 +6,6 @@ changed); a test that stops its server or moves the clock gets its own.
 
 from __future__ import annotations
 
-import json
-import os
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +14,7 @@ import pytest
 import yaml
 
 from tests.conftest import ServedHall, serve_hall
+from tests.conftest import call_api as api
 
 REPO = Path(__file__).resolve().parents[3]
 KIOSK = "kiosk-1"
@@ -35,31 +32,8 @@ def real_hall_data() -> dict[str, Any]:
     return data
 
 
-def screenshot_dir(tmp_path: Path) -> Path:
-    """docs/screenshots when ANTRE_SCREENSHOTS=1 (to refresh the docs), else a temporary folder."""
-    if os.environ.get("ANTRE_SCREENSHOTS"):
-        folder = REPO / "docs" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    return tmp_path
 
 
-def api(hall: ServedHall, method: str, path: str, who: str | None = None,
-        body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    """Call the API as `who` (a username or device id from hall.tokens): (status, JSON)."""
-    headers = {"Content-Type": "application/json"}
-    if who is not None:
-        headers["Authorization"] = f"Bearer {hall.tokens[who]}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{hall.url}/api/v1{path}", data=data, method=method,
-                                     headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            raw = answer.read()
-            return answer.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, json.loads(error.read() or b"null")
 
 
 def issue(hall: ServedHall, service: str, **extra: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ServedHall, serve_hall
+from tests.conftest import ServedHall, screenshot_dir, serve_hall
 from tests.e2e.kiosk.conftest import (
     LANDSCAPE,
     PORTRAIT,
@@ -16,7 +16,6 @@ from tests.e2e.kiosk.conftest import (
     api,
     assert_readable,
     real_hall_data,
-    screenshot_dir,
     settled,
 )
 

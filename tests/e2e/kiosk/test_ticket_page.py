@@ -12,8 +12,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.conftest import ServedHall
-from tests.e2e.kiosk.conftest import PHONE, Opener, api, issue, screenshot_dir, service_state
+from tests.conftest import ServedHall, screenshot_dir
+from tests.e2e.kiosk.conftest import PHONE, Opener, api, issue, service_state
 
 pytestmark = pytest.mark.browser
 
