@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from queue_server import changes
 from queue_server.clock import Clock, ShiftedClock, SystemClock, site_moment
@@ -117,6 +118,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.register_blueprint(kiosk_blueprint(hall.site.name, hall.site.short_name))
     app.register_blueprint(ticket_page_bp)
 
+    if settings.proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies)
     # The shared SocketIO object would otherwise keep an earlier app's Redis manager.
     socketio.server_options.pop("client_manager", None)
     socketio.init_app(app, async_mode=_async_mode(), message_queue=settings.message_queue)

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     # Site-local wall-clock time the server clock starts from (training, demos, tests).
     clock_start: datetime | None = None
+    # Reverse proxies in front of the server whose X-Forwarded-For to trust (0: none), so that
+    # rate limits count each visitor, not the proxy.
+    proxies: int = 0
 
     @property
     def effective_database_url(self) -> str:

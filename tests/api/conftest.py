@@ -53,9 +53,11 @@ class Api:
                                   headers=self.bearer(who), json=body)
 
 
-def _build(directory: Path, data: dict[str, Any]) -> tuple[Flask, FixedClock]:
+def _build(directory: Path, data: dict[str, Any],
+           settings: dict[str, Any] | None = None) -> tuple[Flask, FixedClock]:
     settings = Settings(config=write_hall_yaml(directory, data),
-                        data_dir=directory / "data", secret_key="test-secret")
+                        data_dir=directory / "data", secret_key="test-secret",
+                        **(settings or {}))
     clock = FixedClock(MONDAY_9)
     app = create_app(settings, clock)
     app.config["TESTING"] = True
@@ -82,11 +84,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 
 
 def make_api(tmp_path: Path, template: tuple[Path, dict[str, str]],
-             data: dict[str, Any] | None = None) -> Api:
-    """A fresh app on a copy of the template's database (with `data` applied, if given)."""
+             data: dict[str, Any] | None = None, settings: dict[str, Any] | None = None) -> Api:
+    """A fresh app on a copy of the template's database (with `data` applied and extra
+    `settings`, if given)."""
     data_dir, tokens = template
     shutil.copytree(data_dir, tmp_path / "data")
-    app, clock = _build(tmp_path, data or hall_data())
+    app, clock = _build(tmp_path, data or hall_data(), settings)
     return Api(app, clock, tokens)
 
 
