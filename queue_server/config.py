@@ -158,6 +158,9 @@ class Service(Strict):
     prefix: Prefix
     quota: int | None = Field(default=None, ge=1)
     target_minutes: int = Field(default=15, ge=1, le=600)
+    # The longest a visitor should wait for the first call (service level); None: the hall's
+    # rules.target_wait_minutes.
+    target_wait_minutes: int | None = Field(default=None, ge=1, le=600)
     requirements: tuple[Text, ...] = ()
     hours: WeeklyHours | None = None
     outcomes: tuple[Text, ...] = ()
@@ -236,6 +239,8 @@ class Rules(Strict):
     priority_ratio: int = Field(default=3, ge=1, le=100)
     recalls_before_no_show: int = Field(default=2, ge=0, le=10)
     late_return_places: int = Field(default=3, ge=0, le=100)
+    # The hall's default target wait (issue to first call) for services that set none.
+    target_wait_minutes: int = Field(default=30, ge=1, le=600)
 
 
 class HallConfig(Strict):

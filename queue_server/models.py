@@ -154,6 +154,8 @@ class Service(Base):
     prefix: Mapped[str] = mapped_column(String(3))
     quota: Mapped[int | None]
     target_minutes: Mapped[int] = mapped_column(default=15)
+    # Issue to first call; the service's own or the hall's default (config.yaml rules).
+    target_wait_minutes: Mapped[int] = mapped_column(default=30)
     requirements: Mapped[list[str]] = mapped_column(default=list)
     hours: Mapped[dict[str, Any]] = mapped_column()  # WeeklyHours as JSON, site's if not its own
     outcomes: Mapped[list[str]] = mapped_column(default=list)
@@ -328,7 +330,7 @@ class CounterEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     counter_id: Mapped[str] = mapped_column(ForeignKey("counters.id"), index=True)
     state: Mapped[CounterState] = mapped_column(_enum(CounterState))
-    at: Mapped[datetime]
+    at: Mapped[datetime] = mapped_column(index=True)  # reports read a time range
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(200))
 

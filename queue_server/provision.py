@@ -61,6 +61,8 @@ def _apply_agencies(session: Session, config: HallConfig) -> dict[str, Service]:
             service.agency = agency
             service.name, service.prefix, service.quota = item.name, item.prefix, item.quota
             service.target_minutes = item.target_minutes
+            service.target_wait_minutes = (item.target_wait_minutes
+                                           or config.rules.target_wait_minutes)
             service.requirements = list(item.requirements)
             service.hours = config.service_hours(item).model_dump(mode="json")
             service.outcomes = list(item.outcomes)
