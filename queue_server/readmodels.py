@@ -22,6 +22,7 @@ from queue_server.models import (
 )
 from queue_server.queue.availability import availability
 from queue_server.queue.common import get_site, service_day, site_time
+from queue_server.queue.counters import CounterSituation, allowed_actions, recalls_left
 from queue_server.queue.estimates import (
     ahead_of,
     estimated_wait_minutes,
@@ -162,7 +163,8 @@ def _queue_item(ticket: Ticket, now: datetime) -> QueueItem:
 
 def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut:
     """The counter as its officer sees it: state, the active ticket, the queue, parked."""
-    day = service_day(get_site(session), now)
+    site = get_site(session)
+    day = service_day(site, now)
     served: list[Service] = [s for s in counter.services if s.active]
     tickets = session.scalars(
         select(Ticket)
@@ -188,10 +190,16 @@ def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut
                 started_at=ticket.started_at, target_minutes=ticket.service.target_minutes,
                 outcomes=list(ticket.service.outcomes),
                 outcome_required=ticket.service.outcome_required)
+    situation = CounterSituation(
+        state=counter.state, current=current.status if current else None,
+        call_count=current.call_count if current else 0, waiting=len(waiting),
+        parked=len(parked))
     officer = counter.officer
     return CounterOut(
         id=counter.id, number=counter.number, name=counter.name, agency=counter.agency.code,
         state=counter.state,
         officer=OfficerOut(id=officer.id, username=officer.username, name=officer.name)
         if officer else None,
-        services=[s.code for s in served], current=current, waiting=waiting, parked=parked)
+        services=[s.code for s in served], current=current, waiting=waiting, parked=parked,
+        allowed_actions=allowed_actions(situation, site.recalls_before_no_show),
+        recalls_left=recalls_left(situation, site.recalls_before_no_show))

@@ -476,7 +476,7 @@ class _Publication:
     def counters(self) -> list[Message]:
         ids = self.changed_counters()
         messages: list[Message] = []
-        for summary in counter_summaries(self.session, counter_ids=ids) if ids else []:
+        for summary in counter_summaries(self.session, self.now, counter_ids=ids) if ids else []:
             rooms = [*self.display_rooms(summary["agency"]), room("counter", summary["id"]),
                      *agency_staff_rooms(summary["agency"])]
             messages += fan_out("counter_changed", summary, rooms)

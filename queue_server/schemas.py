@@ -191,6 +191,13 @@ class CounterOut(Model):
     current: CurrentTicket | None
     waiting: list[QueueItem]
     parked: list[QueueItem]
+    allowed_actions: list[str] = Field(
+        description="The officer's actions the server accepts now, of: open, break, close, "
+                    "call-next, finish-next, recall, start, recycle, finish, no-show, "
+                    "transfer, park, resume")
+    recalls_left: int | None = Field(
+        description="Recalls still needed before no-show is allowed; null when no ticket "
+                    "is called")
 
 
 class UserOut(Model):

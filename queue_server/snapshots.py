@@ -32,9 +32,11 @@ from queue_server.models import (
     TicketEvent,
     TicketStatus,
     User,
+    counter_services,
 )
 from queue_server.queue.availability import availability
 from queue_server.queue.common import get_site, service_day, site_time, zone
+from queue_server.queue.counters import CounterSituation, allowed_actions, recalls_left
 from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, service_loads
 from queue_server.readmodels import counter_out, public_ticket, services_overview
 from queue_server.schemas import PublicTicketOut
@@ -119,9 +121,11 @@ def recent_calls(session: Session, site: Site, day: date, agency_ids: Collection
             for event, code, service, agency, counter in rows]
 
 
-def counter_summaries(session: Session, *, agency_ids: Collection[int] | None = None,
+def counter_summaries(session: Session, now: datetime, *,
+                      agency_ids: Collection[int] | None = None,
                       counter_ids: Collection[str] | None = None) -> list[dict[str, Any]]:
-    """Active counters (of these agencies, or these ids): state and the ticket at each."""
+    """Active counters (of these agencies, or these ids): state, the ticket at each, and
+    the actions its officer may take now (`counter_changed` carries them to the console)."""
     statement = (select(Counter, Agency.code).join(Agency, Counter.agency_id == Agency.id)
                  .where(Counter.active).order_by(Counter.number))
     if agency_ids is not None:
@@ -129,17 +133,37 @@ def counter_summaries(session: Session, *, agency_ids: Collection[int] | None = 
     if counter_ids is not None:
         statement = statement.where(Counter.id.in_(counter_ids))
     rows = session.execute(statement).all()
-    current = {counter_id: (code, status) for counter_id, code, status in session.execute(
-        select(Ticket.counter_id, Ticket.code, Ticket.status)
-        .where(Ticket.counter_id.in_([counter.id for counter, _ in rows]),
-               Ticket.status.in_(ACTIVE_STATUSES)))}
+    ids = [counter.id for counter, _ in rows]
+    site = get_site(session)
+    day = service_day(site, now)
+    current = {counter_id: (code, status, calls) for counter_id, code, status, calls in
+               session.execute(
+                   select(Ticket.counter_id, Ticket.code, Ticket.status, Ticket.call_count)
+                   .where(Ticket.counter_id.in_(ids), Ticket.status.in_(ACTIVE_STATUSES)))}
+    waiting: dict[str, int] = dict(session.execute(
+        select(counter_services.c.counter_id, func.count())
+        .join(Ticket, Ticket.service_id == counter_services.c.service_id)
+        .join(Service, Service.id == Ticket.service_id)
+        .where(counter_services.c.counter_id.in_(ids), Service.active,
+               Ticket.status == TicketStatus.WAITING, Ticket.service_day == day)
+        .group_by(counter_services.c.counter_id)).all())
+    parked: dict[str, int] = dict(session.execute(
+        select(Ticket.counter_id, func.count())
+        .where(Ticket.counter_id.in_(ids), Ticket.status == TicketStatus.PARKED,
+               Ticket.service_day == day)
+        .group_by(Ticket.counter_id)).all())
     answer = []
     for counter, agency_code in rows:
-        code, status = current.get(counter.id, (None, None))
+        code, status, calls = current.get(counter.id, (None, None, 0))
+        situation = CounterSituation(state=counter.state, current=status, call_count=calls,
+                                     waiting=waiting.get(counter.id, 0),
+                                     parked=parked.get(counter.id, 0))
         answer.append({
             "id": counter.id, "number": counter.number, "name": counter.name,
             "agency": agency_code, "state": counter.state.value, "current": code,
             "current_status": status.value if status else None,
+            "allowed_actions": allowed_actions(situation, site.recalls_before_no_show),
+            "recalls_left": recalls_left(situation, site.recalls_before_no_show),
         })
     return answer
 
@@ -186,7 +210,7 @@ def display_snapshot(session: Session, now: datetime, display: Device, hall: Hal
         "day": day.isoformat(),
         "now": local_iso(now, site.timezone),
         "recent_calls": recent_calls(session, site, day, ids),
-        "counters": counter_summaries(session, agency_ids=ids),
+        "counters": counter_summaries(session, now, agency_ids=ids),
         "waiting": [{"code": a.code, "short_name": a.short_name, "colour": a.colour,
                      "waiting": waiting.get(a.id, 0)} for a in agencies],
         "voice": {"engine": (display.settings or {}).get("voice", "espeak")},
@@ -237,7 +261,7 @@ def _staff_view(session: Session, now: datetime, hall: HallConfig, key: str,
         "agencies": [a.model_dump(mode="json") for a in overview.agencies
                      if everything or a.code in codes],
         "counters": counter_summaries(
-            session, agency_ids=None if everything else [a.id for a in user.agencies]),
+            session, now, agency_ids=None if everything else [a.id for a in user.agencies]),
     }
 
 

@@ -17,6 +17,7 @@ from queue_server.models import Counter, Service, Ticket, TicketStatus
 from queue_server.queue.common import get_site, record, service_day
 from queue_server.queue.counters import (
     lock_counter,
+    recalls_to_go,
     require_active,
     require_idle,
     require_open,
@@ -178,7 +179,7 @@ def no_show(session: Session, now: datetime, counter_id: str,
     """The visitor did not come after the first call and the configured recalls."""
     counter, ticket = _active(session, counter_id, "no-show", TicketStatus.CALLED)
     needed = get_site(session).recalls_before_no_show
-    if ticket.call_count - 1 < needed:
+    if recalls_to_go(ticket.call_count, needed) > 0:
         raise RecallsRequired(done=ticket.call_count - 1, needed=needed)
     ticket.status = TicketStatus.NO_SHOW
     ticket.finished_at = now

@@ -1,7 +1,9 @@
-"""Counters (loket): opening, breaks, closing, and finding a counter's tickets."""
+"""Counters (loket): opening, breaks, closing, finding a counter's tickets, and which of the
+officer's actions apply to a counter now."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from queue_server.models import (
     CounterEvent,
     CounterState,
     Ticket,
+    TicketStatus,
     User,
 )
 from queue_server.queue.errors import (
@@ -103,3 +106,63 @@ def close_counter(session: Session, now: datetime, counter_id: str,
     if counter.state is not CounterState.CLOSED:
         _set_state(session, counter, CounterState.CLOSED, now, user_id)
     return counter
+
+
+# --- Which actions apply now ------------------------------------------------------------------
+
+# The officer's actions, in the order the console lays out its buttons. "finish-next" is
+# call-next with finish_current; "call" (a chosen ticket) is offered per waiting ticket.
+COUNTER_ACTIONS = ("open", "break", "close", "call-next", "finish-next", "recall", "start",
+                   "recycle", "finish", "no-show", "transfer", "park", "resume")
+
+
+@dataclass(frozen=True)
+class CounterSituation:
+    """What decides which actions apply at a counter: read once, judged by `allowed_actions`."""
+
+    state: CounterState
+    current: TicketStatus | None  # the called or serving ticket's status; None when idle
+    call_count: int  # calls of that ticket so far (0 when idle)
+    waiting: int  # today's waiting tickets of the counter's active services
+    parked: int  # tickets parked at this counter
+
+
+def recalls_to_go(call_count: int, needed: int) -> int:
+    """Recalls still to make before a called visitor may be marked a no-show (the first call
+    is not a recall)."""
+    return max(0, needed - (call_count - 1))
+
+
+def recalls_left(situation: CounterSituation, needed: int) -> int | None:
+    """`recalls_to_go` for the counter's called ticket; None when no ticket is called."""
+    if situation.current is not TicketStatus.CALLED:
+        return None
+    return recalls_to_go(situation.call_count, needed)
+
+
+def allowed_actions(situation: CounterSituation, recalls_needed: int) -> list[str]:
+    """The actions the engine accepts at this counter now (for its own officer), in
+    COUNTER_ACTIONS order: the console renders exactly these, so it cannot offer a button the
+    engine then refuses, nor hide one it would accept."""
+    is_open = situation.state is CounterState.OPEN
+    current = situation.current
+    busy = current is not None
+    called = current is TicketStatus.CALLED
+    serving = current is TicketStatus.SERVING
+    applies = {
+        "open": situation.state is CounterState.BREAK,
+        "break": is_open and not busy,  # pause_counter: require_open, require_idle
+        "close": not busy,  # close_counter: require_idle
+        "call-next": is_open and not busy and situation.waiting > 0,
+        "finish-next": is_open and (busy or situation.waiting > 0),
+        "recall": called,
+        "start": called,
+        "recycle": called,
+        "finish": busy,
+        "no-show": called and recalls_to_go(situation.call_count, recalls_needed) == 0,
+        "transfer": serving,
+        "park": serving,
+        "resume": is_open and not busy and situation.parked > 0,
+    }
+    return [action for action in COUNTER_ACTIONS if applies[action]]
+

@@ -160,6 +160,8 @@ def test_queues_and_counters_are_told_to_kiosks_displays_and_staff(hub_hall: Hub
     [state] = drain(hall, "counter_changed")
     assert state == {"id": "L2", "number": 2, "name": "Loket 2", "agency": "DUKCAPIL",
                      "state": "open", "current": None, "current_status": None,
+                     "allowed_actions": ["break", "close", "call-next", "finish-next"],
+                     "recalls_left": None,
                      "event_id": state["event_id"], "room": "display:aula",
                      "seq": state["seq"]}
     copies = drain(counter, "counter_changed")
