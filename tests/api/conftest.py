@@ -17,7 +17,8 @@ from queue_server.clock import FixedClock
 from queue_server.models import Role
 from queue_server.people import add_user, issue_device_token, issue_user_token
 from queue_server.settings import Settings
-from tests.conftest import MONDAY_9, PASSWORD, USERS, hall_data, write_hall_yaml
+from tests.support.halls import MONDAY_9, hall_data, write_hall_yaml
+from tests.support.people import PASSWORD, USERS
 
 
 @dataclass

@@ -17,15 +17,9 @@ from sqlalchemy import select
 from queue_server.db import make_engine, session_factory
 from queue_server.models import Role, Ticket
 from queue_server.people import add_user, issue_device_token, issue_user_token
-from tests.conftest import (
-    LiveServer,
-    antre_env,
-    hall_data,
-    prepare_hall,
-    race,
-    start_server,
-    write_hall_yaml,
-)
+from tests.support.halls import hall_data, prepare_hall, write_hall_yaml
+from tests.support.races import race
+from tests.support.servers import LiveServer, antre_env, start_server
 
 COUNTERS = 10
 

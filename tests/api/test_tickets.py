@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import Api, make_api
-from tests.conftest import wita
+from tests.support.halls import wita
 
 
 def _error(answer: Any, status: int, code: str) -> None:

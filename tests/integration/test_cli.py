@@ -13,7 +13,8 @@ from sqlalchemy import select
 from queue_server.db import make_engine, session_factory
 from queue_server.models import Device, User
 from queue_server.people import hash_token, password_matches
-from tests.conftest import ANTRE, LiveServer, antre_env, hall_data, write_hall_yaml
+from tests.support.halls import hall_data, write_hall_yaml
+from tests.support.servers import ANTRE, LiveServer, antre_env
 
 
 def _antre(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

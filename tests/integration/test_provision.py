@@ -8,7 +8,7 @@ from queue_server.config import parse_config
 from queue_server.models import Counter, Device, Service, Site, Ticket, counter_services
 from queue_server.provision import apply_config
 from queue_server.queue import issuing
-from tests.conftest import Hall, hall_data
+from tests.support.halls import Hall, hall_data
 
 
 def _count(hall: Hall, model: type) -> int:

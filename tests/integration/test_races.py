@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from queue_server.models import Role, Ticket, TicketEvent, TicketStatus
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, issuing
-from tests.conftest import Hall, hall_data, prepare_hall, race
+from tests.support.halls import Hall, hall_data, prepare_hall
+from tests.support.races import race
 
 
 def _unlimited(data: dict[str, object]) -> dict[str, object]:

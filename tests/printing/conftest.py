@@ -19,17 +19,10 @@ import pytest
 import socketio
 
 from kiosk.agent import AgentOptions, KioskAgent
-from tests.conftest import (
-    ANTRE,
-    ServedHall,
-    add_people,
-    antre_env,
-    hall_data,
-    prepare_hall,
-    start_server,
-    write_hall_yaml,
-)
-from tests.conftest import call_api as api
+from tests.support.halls import hall_data, prepare_hall, write_hall_yaml
+from tests.support.people import add_people
+from tests.support.servers import ANTRE, ServedHall, antre_env, start_server
+from tests.support.servers import call_api as api
 
 KIOSK = "kiosk-1"
 WAIT_S = 10.0

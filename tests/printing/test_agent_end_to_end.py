@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from kiosk.agent import KioskAgent
-from tests.conftest import ServedHall, start_server
 from tests.printer.printer_double import PrinterDouble
 from tests.printing.conftest import (
     CUT,
@@ -28,6 +27,7 @@ from tests.printing.conftest import (
     kiosk_view,
     start_agent_process,
 )
+from tests.support.servers import ServedHall, start_server
 
 
 def print_state(served: ServedHall, ticket_id: int) -> tuple[str, int, str | None]:
@@ -233,7 +233,7 @@ def test_a_reprint_sends_a_new_job_that_prints_again(served, tmp_path):
 def test_a_bad_printer_spec_is_refused_before_connecting(spec, tmp_path):
     import subprocess
 
-    from tests.conftest import ANTRE
+    from tests.support.servers import ANTRE
 
     done = subprocess.run([str(ANTRE), "kiosk-agent", "--server", "http://127.0.0.1:9",
                            "--kiosk", KIOSK, "--token", "x", "--printer", spec,

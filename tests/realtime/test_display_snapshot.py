@@ -9,8 +9,8 @@ from sqlalchemy import event, func, select
 from queue_server.models import Device, Site, TicketEvent
 from queue_server.queue import calling
 from queue_server.snapshots import display_snapshot
-from tests.conftest import wita
 from tests.realtime.conftest import HubHall
+from tests.support.halls import wita
 
 
 def snapshot(hub_hall: HubHall, display_id: str) -> dict[str, Any]:

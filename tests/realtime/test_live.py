@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import socketio
 
-from tests.conftest import ANTRE, antre_env, start_server, write_hall_yaml
+from tests.support.halls import write_hall_yaml
+from tests.support.servers import ANTRE, antre_env, start_server
 
 WAIT_S = 10
 

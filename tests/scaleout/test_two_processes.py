@@ -24,16 +24,10 @@ import socketio
 from sqlalchemy import text
 
 from queue_server.db import make_engine
-from tests.conftest import (
-    POSTGRES_URL,
-    LiveServer,
-    add_people,
-    antre_env,
-    hall_data,
-    prepare_hall,
-    start_server,
-    write_hall_yaml,
-)
+from tests.support.halls import hall_data, prepare_hall, write_hall_yaml
+from tests.support.people import add_people
+from tests.support.postgres import POSTGRES_URL
+from tests.support.servers import LiveServer, antre_env, start_server
 
 pytestmark = pytest.mark.postgres
 

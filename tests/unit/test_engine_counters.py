@@ -19,7 +19,7 @@ from queue_server.models import (
 )
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, errors, issuing
-from tests.conftest import Hall
+from tests.support.halls import Hall
 
 T = TypeVar("T")
 

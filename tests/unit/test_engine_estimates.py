@@ -12,7 +12,7 @@ from sqlalchemy import select
 from queue_server.models import Role, Service, Ticket
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, estimates, issuing
-from tests.conftest import Hall, wita
+from tests.support.halls import Hall, wita
 
 T = TypeVar("T")
 MONDAY = date(2026, 11, 30)

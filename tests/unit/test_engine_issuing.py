@@ -26,7 +26,7 @@ from queue_server.models import (
 )
 from queue_server.queue import errors, issuing
 from queue_server.queue.common import service_day
-from tests.conftest import Hall, hall_data, prepare_hall, wita
+from tests.support.halls import Hall, hall_data, prepare_hall, wita
 
 MONDAY = date(2026, 11, 30)
 CLOSED_BECAUSE: dict[str, type[errors.DomainError]] = {

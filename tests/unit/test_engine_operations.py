@@ -24,7 +24,7 @@ from queue_server.queue import calling, counters, errors, issuing
 from queue_server.queue import operations as ops
 from queue_server.queue.common import get_site, service_day
 from queue_server.throttle import MemoryWindows
-from tests.conftest import Hall
+from tests.support.halls import Hall
 
 T = TypeVar("T")
 

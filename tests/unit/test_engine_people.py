@@ -11,7 +11,7 @@ from sqlalchemy import func, inspect, select, text
 
 from queue_server import people
 from queue_server.models import Device, DeviceKind, Role, User
-from tests.conftest import Hall
+from tests.support.halls import Hall
 
 
 def add(hall: Hall, username: str = "ayu", role: Role = Role.OFFICER,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from queue_server.models import Role, Ticket, TicketEvent, TicketStatus
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, errors, issuing, rollover
-from tests.conftest import Hall, hall_data, prepare_hall, wita
+from tests.support.halls import Hall, hall_data, prepare_hall, wita
 
 T = TypeVar("T")
 TUESDAY_9 = wita("2026-12-01 09:00")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from queue_server.models import Role, Service, Ticket, TicketStatus
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, errors, issuing
-from tests.conftest import Hall, wita
+from tests.support.halls import Hall, wita
 
 T = TypeVar("T")
 

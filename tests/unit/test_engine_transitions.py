@@ -33,7 +33,7 @@ from queue_server.models import (
 )
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, errors, issuing, rollover
-from tests.conftest import Hall, hall_data, prepare_hall, wita
+from tests.support.halls import Hall, hall_data, prepare_hall, wita
 
 T = TypeVar("T")
 Event = tuple[int, str, TicketStatus]  # ticket, kind, the status it left

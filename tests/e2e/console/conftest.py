@@ -15,17 +15,9 @@ from typing import Any
 import pytest
 import socketio
 
-from tests.conftest import (
-    PASSWORD,
-    ServedHall,
-    add_people,
-    antre_env,
-    call_api,
-    hall_data,
-    prepare_hall,
-    start_server,
-    write_hall_yaml,
-)
+from tests.support.halls import hall_data, prepare_hall, write_hall_yaml
+from tests.support.people import PASSWORD, add_people
+from tests.support.servers import ServedHall, antre_env, call_api, start_server
 
 WAIT_MS = 10_000
 VIEWPORT = {"width": 1366, "height": 860}

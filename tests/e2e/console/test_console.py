@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PASSWORD, ServedHall
 from tests.e2e.console.conftest import (
     DisplayListener,
     call_api,
@@ -20,6 +19,8 @@ from tests.e2e.console.conftest import (
     wait_waiting,
     waiting_codes,
 )
+from tests.support.people import PASSWORD
+from tests.support.servers import ServedHall
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PASSWORD, ServedHall, screenshot_dir
 from tests.e2e.console.conftest import (
     WAIT_MS,
     call_api,
@@ -17,6 +16,9 @@ from tests.e2e.console.conftest import (
     records,
     wait_current,
 )
+from tests.support.browser import screenshot_dir
+from tests.support.people import PASSWORD
+from tests.support.servers import ServedHall
 
 pytestmark = pytest.mark.browser
 

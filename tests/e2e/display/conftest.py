@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from display.announce import CLIP_WORDS
-from tests.conftest import ServedHall, serve_hall
+from tests.support.servers import ServedHall, serve_hall
 
 REPO = Path(__file__).resolve().parents[3]
 FULL_HD = {"width": 1920, "height": 1080}

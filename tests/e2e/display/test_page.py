@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import screenshot_dir
 from tests.e2e.display.conftest import (
     FULL_HD,
     HD,
@@ -19,6 +18,7 @@ from tests.e2e.display.conftest import (
     OpenDisplay,
     wait_shown,
 )
+from tests.support.browser import screenshot_dir
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import start_server
 from tests.e2e.display.conftest import Hall, OpenDisplay, audio_log, wait_said, wait_shown
+from tests.support.servers import start_server
 
 pytestmark = pytest.mark.browser
 

@@ -22,8 +22,8 @@ from queue_server.app import create_app
 from queue_server.clock import FixedClock
 from queue_server.people import issue_device_token
 from queue_server.settings import Settings
-from tests.conftest import MONDAY_9, hall_data, write_hall_yaml
 from tests.e2e.display.conftest import make_clip_set, make_media
+from tests.support.halls import MONDAY_9, hall_data, write_hall_yaml
 
 DISPLAYS = [
     {"id": "aula", "name": "Layar Aula", "voice": "espeak"},

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ServedHall, serve_hall
-from tests.conftest import call_api as api
+from tests.support.servers import ServedHall, serve_hall
+from tests.support.servers import call_api as api
 
 REPO = Path(__file__).resolve().parents[3]
 KIOSK = "kiosk-1"

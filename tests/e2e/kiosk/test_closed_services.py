@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import ServedHall, serve_hall
 from tests.e2e.kiosk.conftest import Opener, api, awake, issue, service_state
+from tests.support.servers import ServedHall, serve_hall
 
 pytestmark = pytest.mark.browser
 

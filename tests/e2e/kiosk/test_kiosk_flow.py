@@ -14,7 +14,6 @@ import zxingcpp
 from PIL import Image
 
 from kiosk.agent import AgentOptions, KioskAgent
-from tests.conftest import ServedHall
 from tests.e2e.kiosk.conftest import (
     KIOSK,
     LANDSCAPE,
@@ -26,6 +25,7 @@ from tests.e2e.kiosk.conftest import (
     service_state,
     shown_code,
 )
+from tests.support.servers import ServedHall
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ServedHall, screenshot_dir, serve_hall
 from tests.e2e.kiosk.conftest import (
     LANDSCAPE,
     PORTRAIT,
@@ -18,6 +17,8 @@ from tests.e2e.kiosk.conftest import (
     real_hall_data,
     settled,
 )
+from tests.support.browser import screenshot_dir
+from tests.support.servers import ServedHall, serve_hall
 
 pytestmark = pytest.mark.browser
 KIOSK = "kiosk-utara"

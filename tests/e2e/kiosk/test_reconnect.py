@@ -7,8 +7,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import serve_hall, start_server
 from tests.e2e.kiosk.conftest import Opener, go_to_confirm, service_state, shown_code
+from tests.support.servers import serve_hall, start_server
 
 pytestmark = pytest.mark.browser
 

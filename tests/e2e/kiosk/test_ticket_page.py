@@ -12,8 +12,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.conftest import ServedHall, screenshot_dir
 from tests.e2e.kiosk.conftest import PHONE, Opener, api, issue, service_state
+from tests.support.browser import screenshot_dir
+from tests.support.servers import ServedHall
 
 pytestmark = pytest.mark.browser
 
