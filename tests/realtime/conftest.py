@@ -26,7 +26,7 @@ from queue_server.people import hash_password, issue_device_token, issue_user_to
 from queue_server.queue import calling, counters, issuing
 from queue_server.realtime import HUB, Hub
 from queue_server.settings import Settings
-from tests.conftest import MONDAY_9, hall_data, write_hall_yaml
+from tests.support.halls import MONDAY_9, hall_data, write_hall_yaml
 
 T = TypeVar("T")
 
