@@ -29,27 +29,20 @@ def _fail(message: str) -> NoReturn:
 
 @contextmanager
 def _prepared_session() -> Iterator[Session]:
-    """A session on a database whose schema and config are current; committed on success."""
-    from queue_server.app import Runtime, make_clock, prepare_database
-    from queue_server.db import make_engine, session_factory
-    from queue_server.throttle import MemoryWindows
+    """A session on a database whose schema and config are current (made as the server makes
+    it); committed on success."""
+    from queue_server.runtime import build_runtime
 
-    settings = Settings()
     try:
-        hall = load_config(settings.config)
+        state = build_runtime(Settings())
     except ConfigError as error:
         _fail("; ".join(error.problems))
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
-    state = Runtime(settings, hall, engine, session_factory(engine), make_clock(settings, hall),
-                    MemoryWindows())
-    prepare_database(state)
     try:
         with state.sessions.begin() as session:
             session.info["clock"] = state.clock
             yield session
     finally:
-        engine.dispose()
+        state.engine.dispose()
 
 
 @main.command()

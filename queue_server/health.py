@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-from queue_server.app import database_ok, db, now, runtime
+from queue_server.context import db, now, runtime
 from queue_server.extensions import socketio
 
+log = logging.getLogger(__name__)
+
 bp = Blueprint("health", __name__)
+
+
+def database_ok(session: Session) -> bool:
+    try:
+        session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any failure here is what the health check reports
+        log.exception("database check failed")
+        return False
 
 
 @bp.get("/healthz")

@@ -33,8 +33,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from queue_server import changes
-from queue_server.app import db
 from queue_server.config import HallConfig
+from queue_server.context import db
 from queue_server.extensions import socketio
 from queue_server.models import (
     OPEN_STATUSES,

@@ -31,9 +31,9 @@ from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from queue_server import changes
-from queue_server.app import Runtime, db
+from queue_server import changes, context
 from queue_server.changes import Change, CounterChange, ServiceChange, TicketChange
+from queue_server.context import db
 from queue_server.extensions import socketio
 from queue_server.models import (
     Counter,
@@ -50,6 +50,7 @@ from queue_server.queue.common import get_site, service_day
 from queue_server.queue.estimates import ServiceLoad, service_loads
 from queue_server.queue.rollover import expire_past_days
 from queue_server.readmodels import public_ticket
+from queue_server.runtime import Runtime
 from queue_server.sequence import EXTENSION, Sequences, make_sequences, room
 from queue_server.snapshots import (
     CALL_KINDS,
@@ -263,7 +264,7 @@ def hub() -> Hub:
 
 
 def init_hub(app: Flask) -> None:
-    state: Runtime = app.extensions["antre"]
+    state: Runtime = app.extensions[context.EXTENSION]
     sequences = make_sequences(state.settings.message_queue)
     serving = socketio.async_mode == "gevent"  # `antre serve`; tests and scripts stay in step
     made = Hub(state, sequences, coalesce_s=COALESCE_S if serving else 0.0)

@@ -14,7 +14,7 @@ import qrcode
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
-from queue_server.app import db, runtime
+from queue_server.context import db, runtime
 from queue_server.models import Ticket
 from queue_server.queue.common import zone
 from queue_server.queue.errors import UnknownTicket

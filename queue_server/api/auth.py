@@ -12,7 +12,7 @@ from flask import g, request
 from flask_login import current_user
 
 from queue_server.api.errors import ApiError
-from queue_server.app import db, runtime
+from queue_server.context import db, runtime
 from queue_server.extensions import csrf
 from queue_server.models import Counter, Device, DeviceKind, Role, User
 from queue_server.people import device_by_token, user_by_token

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from queue_server.api.auth import counter_for, require_user
 from queue_server.api.spec import endpoint
-from queue_server.app import commit, db, now, runtime
+from queue_server.context import commit, db, now, runtime
 from queue_server.models import Counter, Ticket, User
 from queue_server.queue import calling, counters
 from queue_server.queue.counters import active_ticket

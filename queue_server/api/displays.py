@@ -10,7 +10,7 @@ from pydantic import ConfigDict
 from queue_server.api.auth import actor, require_device
 from queue_server.api.errors import ApiError
 from queue_server.api.spec import endpoint
-from queue_server.app import db, now, runtime
+from queue_server.context import db, now, runtime
 from queue_server.models import Device, DeviceKind
 from queue_server.schemas import Model
 from queue_server.snapshots import display_snapshot

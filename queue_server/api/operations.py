@@ -10,7 +10,6 @@ from sqlalchemy import select
 from queue_server.api.auth import counter_for, may_see_agency, require_user
 from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
-from queue_server.app import commit, db, now, runtime
 from queue_server.console import presence
 from queue_server.console.readmodels import counter_choices, counter_today, overview
 from queue_server.console.schemas import (
@@ -24,6 +23,7 @@ from queue_server.console.schemas import (
     RunningTextRequest,
     ServiceDayOut,
 )
+from queue_server.context import commit, db, now, runtime
 from queue_server.models import Device, DeviceKind, Role, ServiceDay, Ticket, User
 from queue_server.queue import calling
 from queue_server.queue import operations as ops

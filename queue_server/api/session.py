@@ -13,7 +13,7 @@ from sqlalchemy import select
 from queue_server.api.auth import client_address, require_user
 from queue_server.api.errors import ApiError
 from queue_server.api.spec import endpoint
-from queue_server.app import db, runtime
+from queue_server.context import db, runtime
 from queue_server.extensions import csrf, login_manager
 from queue_server.models import User
 from queue_server.people import password_matches

@@ -7,7 +7,7 @@ from flask import Blueprint
 from queue_server.api.auth import actor, limit_public, require_device, require_user
 from queue_server.api.errors import language
 from queue_server.api.spec import endpoint
-from queue_server.app import commit, db, now, runtime
+from queue_server.context import commit, db, now, runtime
 from queue_server.models import Channel, Device, DeviceKind
 from queue_server.printing import send_jobs, start_print
 from queue_server.queue.issuing import cancel_ticket, find_ticket_by_token, issue_ticket

@@ -11,8 +11,8 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
-from queue_server.app import db, runtime
 from queue_server.console.presence import HEARTBEAT_S
+from queue_server.context import db, runtime
 from queue_server.queue.common import get_site
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",

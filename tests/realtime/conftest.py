@@ -18,13 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from queue_server import changes
-from queue_server.app import Runtime, create_app
+from queue_server.app import create_app
 from queue_server.clock import FixedClock
 from queue_server.extensions import socketio
 from queue_server.models import Agency, Role, User
 from queue_server.people import hash_password, issue_device_token, issue_user_token
 from queue_server.queue import calling, counters, issuing
 from queue_server.realtime import HUB, Hub
+from queue_server.runtime import Runtime
 from queue_server.settings import Settings
 from tests.support.halls import MONDAY_9, hall_data, write_hall_yaml
 

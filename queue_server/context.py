@@ -1,0 +1,52 @@
+"""What a request (or a Socket.IO handler) uses of the running app: its runtime, its database
+session, the time and the commit that announces changes.
+
+A leaf module, as `flaskr/db.py` in Flask's tutorial: blueprints and the hub import these;
+`create_app` binds the runtime and the session's teardown. Nothing here imports the factory.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+from queue_server import changes
+from queue_server.runtime import Runtime
+
+EXTENSION = "antre"
+
+
+def bind(app: Flask, state: Runtime) -> None:
+    """Make `state` the app's runtime and close each request's session at teardown."""
+    app.extensions[EXTENSION] = state
+    app.teardown_appcontext(_close_session)
+
+
+def runtime() -> Runtime:
+    found: Runtime = current_app.extensions[EXTENSION]
+    return found
+
+
+def db() -> Session:
+    """The request's session, closed at teardown; views commit their own writes."""
+    if "db" not in g:
+        g.db = runtime().sessions()
+    session: Session = g.db
+    return session
+
+
+def now() -> datetime:
+    return runtime().clock.now()
+
+
+def commit() -> list[changes.Change]:
+    """Commit the request's session and let the hub announce what changed."""
+    return changes.commit(db(), runtime().publish)
+
+
+def _close_session(_error: BaseException | None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.close()
