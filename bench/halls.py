@@ -1,19 +1,16 @@
 """The halls the benchmarks run against: the shipped config.yaml on a fresh SQLite file or a
 fresh PostgreSQL schema, its people and device tokens, and the server processes (real
-`antre serve`, and the bare Flask-SocketIO floor)."""
+`antre serve`, and the bare Flask-SocketIO floor).
+
+Starting, watching and stopping a server process and the throwaway PostgreSQL schema are the
+test suite's (tests/support: plain modules that never import pytest), so a fix there serves
+both."""
 
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,9 +25,10 @@ from queue_server.db import make_engine, session_factory, upgrade_schema
 from queue_server.models import Role
 from queue_server.people import add_user, issue_device_token, issue_user_token
 from queue_server.provision import apply_config
+from tests.support import postgres, servers
+from tests.support.servers import LiveServer
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 POSTGRES_URL = os.environ.get("ANTRE_BENCH_POSTGRES",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # A Redis database of its own; only the keys Antre makes there (antre:*) are removed after.
@@ -109,19 +107,9 @@ def ticket_numbers(database_url: str, prefix: str = "A") -> list[int]:
         engine.dispose()
 
 
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A fresh schema on the test PostgreSQL server, dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def postgres_schema() -> AbstractContextManager[str]:
+    """A fresh schema on the benchmark's PostgreSQL server, dropped afterwards."""
+    return postgres.postgres_schema(POSTGRES_URL, prefix="bench")
 
 
 def forget_redis_keys(url: str = REDIS_URL, pattern: str = "antre:*") -> int:
@@ -135,93 +123,25 @@ def forget_redis_keys(url: str = REDIS_URL, pattern: str = "antre:*") -> int:
     return removed
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@dataclass
-class Process:
-    """A server process on loopback."""
-
-    name: str
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def rss_mib(self) -> float:
-        """Resident memory now, from /proc (MiB)."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError(f"no VmRSS for {self.name} (pid {self.pid})")
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time the process has used so far (from /proc)."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
-def _wait_healthy(process: Process, timeout_s: float = 60) -> Process:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.process.poll() is not None:
-            raise RuntimeError(f"{process.name} exited {process.process.returncode}:\n"
-                               f"{process.log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(f"{process.url}/healthz", timeout=1) as answer:
-                if answer.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.1)
-    process.stop()
-    raise RuntimeError(f"{process.name} did not answer within {timeout_s} s:\n"
-                       f"{process.log.read_text()[-4000:]}")
-
-
 def antre_env(hall: Hall, data_dir: Path, message_queue: str | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
-    env.update(ANTRE_DATA_DIR=str(data_dir), ANTRE_CONFIG=str(hall.config),
-               ANTRE_DATABASE_URL=hall.database_url, ANTRE_SECRET_KEY=SECRET_KEY,
-               ANTRE_CLOCK_START=CLOCK_START)
+    env = servers.antre_env(data_dir, hall.config, ANTRE_DATABASE_URL=hall.database_url,
+                            ANTRE_SECRET_KEY=SECRET_KEY, ANTRE_CLOCK_START=CLOCK_START)
     if message_queue:
         env["ANTRE_MESSAGE_QUEUE"] = message_queue
     return env
 
 
 def start_antre(hall: Hall, directory: Path, name: str = "antre",
-                message_queue: str | None = None) -> Process:
+                message_queue: str | None = None) -> LiveServer:
     """A real `antre serve` (gevent) over the prepared hall."""
-    port = free_port()
     directory.mkdir(parents=True, exist_ok=True)
-    log = directory / f"{name}.log"
-    env = antre_env(hall, directory / "data", message_queue)
-    with log.open("ab") as out:
-        process = subprocess.Popen([str(BIN / "antre"), "serve", "--port", str(port)],
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
-    return _wait_healthy(Process(name, f"http://127.0.0.1:{port}", process, log))
+    return servers.start_server(antre_env(hall, directory / "data", message_queue),
+                                directory / f"{name}.log", timeout_s=60, name=name)
 
 
-def start_bare(directory: Path) -> Process:
+def start_bare(directory: Path) -> LiveServer:
     """The floor: a bare Flask-SocketIO (gevent) broadcaster (bench/bare.py)."""
-    port = free_port()
-    log = directory / "bare.log"
-    with log.open("ab") as out:
-        process = subprocess.Popen([sys.executable, "-m", "bench.bare", "--port", str(port)],
-                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    return _wait_healthy(Process("bare", f"http://127.0.0.1:{port}", process, log))
+    port = servers.free_port()
+    return servers.launch([sys.executable, "-m", "bench.bare", "--port", str(port)], port,
+                          dict(os.environ), directory / "bare.log", "bare", timeout_s=60,
+                          cwd=ROOT)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import halls
-from bench.halls import COUNTER, DISPLAY, KIOSK, OFFICER, SERVICE, Hall, Process
+from bench.halls import COUNTER, DISPLAY, KIOSK, OFFICER, SERVICE, Hall
 from bench.load import (
     Displays,
     LatencyRun,
@@ -23,6 +23,7 @@ from bench.load import (
 )
 from bench.profile import Profile, Recorder, py_spy
 from bench.wire import HttpClient
+from tests.support.servers import LiveServer
 
 WARMUP_CALLS = 3
 
@@ -100,7 +101,7 @@ class Results:
 class CpuMeter:
     """CPU seconds used by some server processes and by this load generator since made."""
 
-    def __init__(self, processes: dict[str, Process]) -> None:
+    def __init__(self, processes: dict[str, LiveServer]) -> None:
         self.processes = processes
         self.start = {name: p.cpu_seconds() for name, p in processes.items()}
         self.start_here = time.process_time()
@@ -140,7 +141,7 @@ async def open_counter(url: str, hall: Hall) -> HttpClient:
     return officer
 
 
-def _profiled(process: Process, out: Path) -> Recorder | None:
+def _profiled(process: LiveServer, out: Path) -> Recorder | None:
     if py_spy() is None:
         return None
     return Recorder(process.pid, out)
@@ -220,7 +221,7 @@ async def issue_embedded(directory: Path, options: Options) -> IssueResult:
         antre.stop()
 
 
-async def _issue(hall: Hall, servers: list[Process], directory: Path, options: Options,
+async def _issue(hall: Hall, servers: list[LiveServer], directory: Path, options: Options,
                  profile: bool) -> IssueResult:
     kiosk_ids = [k for k in hall.tokens if k.startswith("kiosk")]
     kiosks = [HttpClient(servers[i % len(servers)].url,
