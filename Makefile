@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 5000
 
-.PHONY: run test lint bench setup browser clean
+.PHONY: run test lint bench setup browser voice clean
 
 setup: $(STAMP) node_modules/.installed
 
@@ -19,16 +20,30 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-# Debian's Chromium for the Playwright tests; installed only when we may (root) and it is missing.
+# System packages, each installed on its own condition: when it is missing and we may (root).
+# Debian's Chromium: the Playwright tests drive it.
 browser:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium espeak-ng; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
-run: setup
-	$(BIN)/antre serve
+# espeak-ng: the displays' offline Indonesian voice (voice engine "espeak"), served by `make run`
+# and checked by the voice tests.
+voice:
+	@if ! command -v espeak-ng >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng; \
+		else \
+			echo "espeak-ng is missing (apt-get install espeak-ng as root): displays set to the espeak"; \
+			echo "voice ring the chime alone, and the espeak voice tests are skipped"; \
+		fi; \
+	fi
 
-test: setup browser
+# `make run PORT=8080` serves on another port.
+run: setup voice
+	$(BIN)/antre serve --port $(PORT)
+
+test: setup browser voice
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
