@@ -172,14 +172,17 @@ def voice() -> None:
 
 
 def _register_plugins() -> None:
-    """Commands that live with the package they belong to (display, printer, kiosk)."""
+    """Commands that live with the package they belong to (display, printer, kiosk,
+    reports)."""
     from display.cli import voice_say
     from kiosk.cli import kiosk_agent
     from printer.cli import print_test
+    from queue_server.reports.cli import demo
 
     voice.add_command(voice_say)
     main.add_command(print_test)
     main.add_command(kiosk_agent)
+    main.add_command(demo)
 
 
 _register_plugins()
