@@ -18,7 +18,7 @@ from queue_server.clock import Clock
 from queue_server.console import bp as console_bp
 from queue_server.extensions import csrf, login_manager, socketio
 from queue_server.health import bp as health_bp
-from queue_server.realtime import init_hub
+from queue_server.hub import init_hub
 from queue_server.runtime import build_runtime
 from queue_server.settings import Settings
 from queue_server.ticketpage import bp as ticket_page_bp

@@ -41,7 +41,6 @@ from queue_server.queue.counters import CounterSituation, allowed_actions, recal
 from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, service_loads
 from queue_server.readmodels import counter_out, public_ticket, services_overview
 from queue_server.schemas import PublicTicketOut
-from queue_server.sequence import app_sequences, room
 
 log = logging.getLogger(__name__)
 
@@ -193,16 +192,12 @@ def waiting_per_agency(session: Session, day: date, agency_ids: Iterable[int]) -
 
 
 def display_snapshot(session: Session, now: datetime, display: Device, hall: HallConfig,
-                     seq: int | None = None) -> dict[str, Any]:
+                     seq: int = 0) -> dict[str, Any]:
     """What a display shows now: its last calls, its counters, who waits, the running text.
 
-    `seq` is the display room's current number; left out, it is read from the running app's
-    store — before anything else, so an event sent while this is built is seen again rather
-    than lost.
+    `seq` is the display room's current number, read by the caller before this is built, so
+    an event sent meanwhile is seen again rather than lost.
     """
-    if seq is None:
-        sequences = app_sequences()
-        seq = sequences.current(room("display", display.id)) if sequences else 0
     site = get_site(session)
     day = service_day(site, now)
     covered = covered_agencies(display.settings)
@@ -278,16 +273,27 @@ def _staff_view(session: Session, now: datetime, hall: HallConfig, key: str,
     }
 
 
+def _agent_view(session: Session, now: datetime, hall: HallConfig, key: str,
+                language: str) -> dict[str, Any]:
+    """What a print agent starts from: its kiosk's printer settings from config.yaml."""
+    kiosk: Device = _found(session, Device, key)
+    settings = kiosk.settings or {}
+    return {"kiosk": {
+        "id": kiosk.id, "name": kiosk.name, "printer": settings.get("printer"),
+        "paper_width": settings.get("paper_width", 80), "profile": settings.get("profile")}}
+
+
 _VIEWS: dict[str, Callable[[Session, datetime, HallConfig, str, str], dict[str, Any]]] = {
     "display": _display_view, "kiosk": _kiosk_view, "ticket": _ticket_view,
-    "counter": _counter_view, "staff": _staff_view,
+    "counter": _counter_view, "staff": _staff_view, "agent": _agent_view,
 }
 
 
 def connection_snapshot(session: Session, now: datetime, hall: HallConfig, kind: str,
                         key: str, language: str = "id") -> dict[str, Any]:
     """What a connection starts from: a display's screen, a kiosk's services, a visitor's
-    ticket, a counter's console or a staff member's agencies (its numbers are the hub's).
+    ticket, a counter's console, a staff member's agencies or a print agent's printer (its
+    numbers are the hub's).
     LookupError when the device, ticket, counter or user is gone."""
     return {"kind": kind, **_VIEWS[kind](session, now, hall, key, language)}
 

@@ -11,6 +11,8 @@ from queue_server.api.auth import actor, require_device
 from queue_server.api.errors import ApiError
 from queue_server.api.spec import endpoint
 from queue_server.context import db, now, runtime
+from queue_server.hub.publisher import hub
+from queue_server.hub.rooms import room
 from queue_server.models import Device, DeviceKind
 from queue_server.schemas import Model
 from queue_server.snapshots import display_snapshot
@@ -28,7 +30,9 @@ def register(bp: Blueprint) -> None:
               summary="What the display shows now", errors=(401, 404))
     def get_display_snapshot(display_id: str) -> DisplaySnapshot:
         display = display_for_caller(display_id)
-        snapshot: dict[str, Any] = display_snapshot(db(), now(), display, runtime().hall)
+        # The number first, as the socket's snapshot does: the HTTP and socket views agree.
+        seq = hub().sequences.current(room("display", display.id))
+        snapshot: dict[str, Any] = display_snapshot(db(), now(), display, runtime().hall, seq)
         return DisplaySnapshot(**snapshot)
 
 

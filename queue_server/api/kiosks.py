@@ -8,8 +8,9 @@ from queue_server.api.auth import may_see_agency, require_user
 from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
+from queue_server.hub.printagent import send_jobs
 from queue_server.models import OPEN_STATUSES, Device, Role, Ticket
-from queue_server.printing import agent_connected, kiosk_views, send_jobs, start_print
+from queue_server.printing import agent_connected, kiosk_views, start_print
 from queue_server.readmodels import ticket_out
 from queue_server.schemas import KiosksOut, TicketOut
 

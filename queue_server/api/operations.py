@@ -5,7 +5,6 @@ running text), plus staff handling single tickets (late return, removal)."""
 from __future__ import annotations
 
 from flask import Blueprint
-from sqlalchemy import select
 
 from queue_server.api.auth import counter_for, may_see_agency, require_user
 from queue_server.api.errors import ApiError, language
@@ -24,15 +23,13 @@ from queue_server.console.schemas import (
     ServiceDayOut,
 )
 from queue_server.context import commit, db, now, runtime
-from queue_server.models import Device, DeviceKind, Role, ServiceDay, Ticket, User
+from queue_server.hub.publisher import hub
+from queue_server.models import DeviceKind, Role, ServiceDay, Ticket, User
 from queue_server.queue import calling
 from queue_server.queue import operations as ops
 from queue_server.queue.issuing import find_service
 from queue_server.readmodels import ticket_out
-from queue_server.realtime import fan_out, hub
 from queue_server.schemas import EmptyRequest, TicketOut
-from queue_server.sequence import room
-from queue_server.snapshots import connection_snapshot
 
 STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.OFFICER)
 MANAGERS = (Role.ADMIN, Role.SUPERVISOR)
@@ -145,20 +142,10 @@ def _register_service_day(bp: Blueprint) -> None:
         require_user(Role.ADMIN)
         text = ops.set_running_text(db(), body.text)
         commit()
-        _refresh_displays()
+        # No ticket, counter or service changed, so no event carries the new text: each
+        # display gets a fresh snapshot instead.
+        hub().refresh(db(), DeviceKind.DISPLAY)
         return RunningTextOut(text=text)
-
-
-def _refresh_displays() -> None:
-    """The running text is no ticket, counter or service change, so the hub's publication
-    does not carry it; each display gets a fresh snapshot (as at day rollover)."""
-    state = runtime()
-    messages = []
-    for device_id in db().scalars(select(Device.id).where(
-            Device.active, Device.kind == DeviceKind.DISPLAY)):
-        body = connection_snapshot(db(), now(), state.hall, "display", device_id)
-        messages += fan_out("snapshot", body, [room("display", device_id)])
-    hub().send(messages)
 
 
 def _ticket_in_scope(user: User, ticket_id: int) -> Ticket:

@@ -21,10 +21,10 @@ from queue_server import changes
 from queue_server.app import create_app
 from queue_server.clock import FixedClock
 from queue_server.extensions import socketio
+from queue_server.hub.publisher import HUB, Hub
 from queue_server.models import Agency, Role, User
 from queue_server.people import hash_password, issue_device_token, issue_user_token
 from queue_server.queue import calling, counters, issuing
-from queue_server.realtime import HUB, Hub
 from queue_server.runtime import Runtime
 from queue_server.settings import Settings
 from tests.support.halls import MONDAY_9, hall_data, write_hall_yaml
@@ -133,7 +133,7 @@ def hub_hall(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Iterator[HubHa
     built.state.engine.dispose()
     # The publisher logs its failures rather than failing the commit; here they must fail.
     failures = [r.getMessage() for r in caplog.records
-                if r.name == "queue_server.realtime" and r.levelno >= logging.ERROR]
+                if r.name.startswith("queue_server.hub") and r.levelno >= logging.ERROR]
     assert failures == [], failures
 
 

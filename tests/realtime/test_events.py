@@ -208,13 +208,13 @@ def test_nothing_is_told_before_the_commit_nor_after_a_rollback(hub_hall: HubHal
 
 def test_a_failing_publisher_does_not_undo_the_commit(hub_hall: HubHall, monkeypatch: Any,
                                                       caplog: Any) -> None:
-    import queue_server.realtime as realtime
+    from queue_server.hub.publication import Publication
 
     def broken(*_args: Any) -> None:
         raise RuntimeError("redis went away")
 
-    monkeypatch.setattr(realtime._Publication, "consequences", broken)
-    monkeypatch.setattr(realtime._Publication, "calls", broken)
+    monkeypatch.setattr(Publication, "consequences", broken)
+    monkeypatch.setattr(Publication, "calls", broken)
     hub_hall.open("L1")
     ticket = hub_hall.issue()  # no exception reaches the caller
     assert hub_hall.call_next("L1").code == ticket.code == "A-001"
@@ -264,7 +264,7 @@ class StopLoop(BaseException):
 
 def test_the_rollover_task_rolls_the_day_over_on_its_own(hub_hall: HubHall,
                                                           monkeypatch: Any) -> None:
-    import queue_server.realtime as realtime
+    from queue_server.hub import publisher
 
     waiting = hub_hall.issue()
     visitor, hall = hub_hall.connect(ticket=waiting.token), hub_hall.device("aula")
@@ -278,12 +278,12 @@ def test_the_rollover_task_rolls_the_day_over_on_its_own(hub_hall: HubHall,
         else:
             raise StopLoop
 
-    monkeypatch.setattr(realtime.socketio, "sleep", sleep)
+    monkeypatch.setattr(publisher.socketio, "sleep", sleep)
     try:
-        realtime._keep_rolling_days(hub_hall.hub)
+        publisher.keep_rolling_days(hub_hall.hub)
     except StopLoop:
         pass
-    assert naps == [realtime.ROLLOVER_EVERY_S] * 2
+    assert naps == [publisher.ROLLOVER_EVERY_S] * 2
     assert drain(visitor, "ticket_changed")[0]["status"] == "expired"
     assert drain(hall, "snapshot")[0]["day"] == "2026-12-01"
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from queue_server.sequence import MemorySequences, RedisSequences, make_sequences
+from queue_server.hub.sequences import MemorySequences, RedisSequences, make_sequences
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

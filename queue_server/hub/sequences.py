@@ -13,18 +13,10 @@ from collections.abc import Sequence
 from typing import Protocol
 
 import redis
-from flask import current_app, has_app_context
 
-EXTENSION = "antre.sequences"  # where init_hub keeps the app's store
 MAX_ROOMS = 50_000  # a room a day per ticket adds up on a server left running for months
 # A room silent this long restarts at 1 on Redis; its clients see a gap and resync.
 REDIS_TTL_S = 3 * 24 * 3600
-
-
-def room(kind: str, key: object) -> str:
-    """A room's name: `display:aula`, `kiosk:kiosk-1`, `ticket:12`, `counter:L1`,
-    `staff:DUKCAPIL`."""
-    return f"{kind}:{key}"
 
 
 class Sequences(Protocol):
@@ -109,11 +101,3 @@ def make_sequences(message_queue: str | None) -> Sequences:
         return RedisSequences(message_queue)
     return MemorySequences()
 
-
-def app_sequences() -> Sequences | None:
-    """The running app's store, for code that builds a snapshot outside the hub (the HTTP
-    snapshot endpoints must show the same number as the socket)."""
-    if not has_app_context():
-        return None
-    found: Sequences | None = current_app.extensions.get(EXTENSION)
-    return found

@@ -1,0 +1,168 @@
+"""The Hub: the app's sequence store and publisher. It numbers and sends messages, gathers
+what commits changed (coalescing a rush), sends fresh snapshots where no event says what
+changed, and rolls the day over on a server left running overnight.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from queue_server import changes
+from queue_server.changes import Change, TicketChange
+from queue_server.extensions import socketio
+from queue_server.hub.publication import Layout, Publication, read_layout
+from queue_server.hub.rooms import Message, Subscription, fan_out, own, room
+from queue_server.hub.sequences import Sequences
+from queue_server.models import Device, DeviceKind
+from queue_server.queue.common import get_site, service_day
+from queue_server.queue.rollover import expire_past_days
+from queue_server.runtime import Runtime
+from queue_server.snapshots import CALL_KINDS, connection_snapshot
+
+log = logging.getLogger(__name__)
+
+HUB = "antre.hub"  # where init_hub keeps the app's Hub
+ROLLOVER_EVERY_S = 60
+COALESCE_S = 0.1  # short beside a display's own redraw; long enough to merge a kiosk rush
+LAYOUT_TTL_S = 30.0
+
+
+class Hub:
+    """The app's sequence store and publisher.
+
+    A call is told at once, in the request that made it: the hall is waiting to hear it.
+    Under `antre serve` the rest (queues, counters, visitors' places) is gathered for
+    COALESCE_S and told once for all the commits of that moment, so a rush at the kiosks
+    costs one `queue_changed` per service, not one per ticket.
+    """
+
+    def __init__(self, state: Runtime, sequences: Sequences, coalesce_s: float = 0.0) -> None:
+        self.state = state
+        self.sequences = sequences
+        self.coalesce_s = coalesce_s
+        # One process hands out a room's numbers and emits them in the same order.
+        self._sending = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending: list[Change] = []
+        self._flush_due = False
+        self._layout: Layout | None = None
+
+    def send(self, messages: Sequence[Message]) -> None:
+        """Emit each message to its room with the room's next number."""
+        if not messages:
+            return
+        with self._sending:
+            numbers = self.sequences.next_many([message.room for message in messages])
+            for message, seq in zip(messages, numbers, strict=True):
+                socketio.emit(message.event, {**message.payload, "event_id": message.event_id,
+                                              "room": message.room, "seq": seq},
+                              to=message.room)
+
+    def layout(self, session: Session) -> Layout:
+        if self._layout is None or time.monotonic() - self._layout.read_at > LAYOUT_TTL_S:
+            self._layout = read_layout(session)
+        return self._layout
+
+    def _publication(self, session: Session, found: Sequence[Change]) -> Publication:
+        return Publication(session, self.layout(session), self.state.clock.now(),
+                           self.state.hall.site.timezone, found)
+
+    def publish(self, found: Sequence[Change]) -> None:
+        """Tell every room what a commit changed (`changes.commit` calls this)."""
+        calls = [c for c in found if isinstance(c, TicketChange) and c.kind in CALL_KINDS]
+        if calls:
+            self._guarded(lambda session: self._publication(session, calls).calls(), calls)
+        if self.coalesce_s <= 0:
+            self.flush(found)
+            return
+        with self._pending_lock:
+            self._pending.extend(found)
+            if self._flush_due:
+                return
+            self._flush_due = True
+        socketio.start_background_task(self._flush_later)
+
+    def _flush_later(self) -> None:
+        socketio.sleep(self.coalesce_s)
+        with self._pending_lock:
+            found, self._pending, self._flush_due = self._pending, [], False
+        self.flush(found)
+
+    def flush(self, found: Sequence[Change]) -> None:
+        """Tell the queues, counters and visitors what these changes did to them."""
+        self._guarded(lambda session: self._publication(session, found).consequences(), found)
+
+    def _guarded(self, build: Callable[[Session], list[Message]],
+                 found: Sequence[Change]) -> None:
+        try:
+            with self.state.sessions() as session:
+                self.send(build(session))
+        except Exception:
+            # The commit stands: a failed announcement must not turn an officer's call into
+            # an error page. Clients catch up at their next snapshot.
+            log.exception("could not announce %d changes", len(found))
+
+    def snapshot(self, session: Session, subscription: Subscription) -> dict[str, Any]:
+        # The numbers are read first: an event sent while the snapshot is built is then seen
+        # twice (harmless), never missed.
+        numbers = dict(zip(subscription.rooms,
+                           self.sequences.current_many(subscription.rooms), strict=True))
+        body = self._snapshot_body(session, subscription)
+        mine = subscription.rooms[0]
+        return {**body, "room": mine, "seq": numbers[mine], "seqs": numbers}
+
+    def _snapshot_body(self, session: Session, subscription: Subscription) -> dict[str, Any]:
+        return connection_snapshot(session, self.state.clock.now(), self.state.hall,
+                                   subscription.kind, subscription.key, subscription.language)
+
+    def today(self) -> date:
+        with self.state.sessions() as session:
+            return service_day(get_site(session), self.state.clock.now())
+
+    def roll_over(self, last_day: date | None) -> date:
+        """Expire what earlier days left open; on a new day send every display and kiosk a
+        fresh snapshot, so yesterday's calls leave the screens."""
+        now = self.state.clock.now()
+        with self.state.sessions() as session:
+            expire_past_days(session, now)
+            changes.commit(session, self.publish)
+            day = service_day(get_site(session), now)
+            if last_day is not None and day != last_day:
+                self.refresh(session, DeviceKind.DISPLAY, DeviceKind.KIOSK)
+        return day
+
+    def refresh(self, session: Session, *kinds: DeviceKind) -> None:
+        """Send every display (or kiosk) a fresh snapshot: for what has no event of its own,
+        such as a new running text or a new day."""
+        devices = session.scalars(select(Device).where(Device.active, Device.kind.in_(kinds)))
+        self.send([message for d in devices for message in fan_out(
+            "snapshot", self._snapshot_body(session, own(d.kind.value, d.id)),
+            [room(d.kind.value, d.id)])])
+
+
+def hub() -> Hub:
+    """The current app's hub (for views and handlers that send their own events)."""
+    found: Hub = current_app.extensions[HUB]
+    return found
+
+
+def keep_rolling_days(made: Hub) -> None:
+    """A server left running overnight starts the new day clean."""
+    day: date | None = None
+    while True:
+        try:
+            day = day or made.today()
+            socketio.sleep(ROLLOVER_EVERY_S)
+            day = made.roll_over(day)
+        except Exception:
+            log.exception("day rollover failed; trying again in %d s", ROLLOVER_EVERY_S)
+            socketio.sleep(ROLLOVER_EVERY_S)
