@@ -1,17 +1,18 @@
-// The hall display: takes the device token from the setup link, follows the hub over
-// Socket.IO (snapshot on connect, events with a per-room `seq`, a fresh snapshot on a gap) and
-// hands each new call to the announcer. A reload never replays: calls in a snapshot are shown,
-// not said, except those made while a connected page was briefly cut off.
+// The hall display: takes the device token from the setup link, follows the hub through the
+// shared live connection (snapshot on connect, events drawn once, a fresh snapshot after a
+// gap) and hands each new call to the announcer. A reload never replays: calls in a snapshot
+// are shown, not said, except those made while a connected page was briefly cut off.
 
+import { connectLive } from "/static/shared/live.js";
+import { makeWords } from "/static/shared/words.js";
 import { Announcer } from "./announcer.js";
 import { Clock } from "./clock.js";
 import { View } from "./view.js";
+import { WORDS } from "./wordlist.js";
 
 const RECENT_KEEP = 10;
 const ANNOUNCED_KEEP = 200;
 const RESYNC_EVERY_MS = 10 * 60 * 1000; // a safety net, and picks up a changed running text
-const RESYNC_MIN_GAP_MS = 2000;
-const REFUSED_RETRY_MS = 15000;
 const MISSED_MAX_AGE_MS = 60000; // a call missed while cut off is said if it is this recent
 
 const config = JSON.parse(document.getElementById("antre-config").textContent);
@@ -47,12 +48,14 @@ function keyed(call) {
   return { ...call, key: `${call.code}@${call.counter?.id ?? ""}@${call.at ?? ""}` };
 }
 
-const view = new View(config);
+// The hall's language; `?lang=en` on the display's address for an English-only screen.
+const words = makeWords(WORDS, { language: new URLSearchParams(location.search).get("lang") });
+const view = new View(config, words.t);
 const clock = new Clock(config.server_now, config.site.timezone);
 clock.start((c) => view.setClock(c));
 view.setSite({});
 
-const stats = { events: 0, calls: 0, snapshots: 0, resyncs: 0, gaps: 0 };
+const stats = { calls: 0 };
 const api = { stats, log: [], trace: [], ready: false };
 window.antreDisplay = api;
 
@@ -64,13 +67,9 @@ function main() {
   }
 
   const state = {
-    room: `display:${displayId}`,
-    seq: null, // the last number seen in our room on this connection
     recent: [], // newest first, one per ticket
     seen: new Set(), // keys of the calls this page has been told of (events and snapshots)
     announced: new Set(), // keys of the calls handed to the announcer
-    cutOff: false, // the connection dropped; the next snapshot says what was missed
-    askedAt: 0,
   };
 
   const announcer = new Announcer({
@@ -101,53 +100,21 @@ function main() {
     announcer.offer(call);
   };
 
-  const socket = window.io({
-    auth: { display: displayId, token },
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 3000,
-    randomizationFactor: 0.5,
-  });
-  api.socket = socket;
-
-  const askSnapshot = () => {
-    if (!socket.connected || Date.now() - state.askedAt < RESYNC_MIN_GAP_MS) return;
-    state.askedAt = Date.now();
-    stats.resyncs += 1;
-    socket.emit("snapshot");
-  };
-
-  /** Should this event be applied? No when already seen; a gap asks for a fresh snapshot. */
-  const accept = (payload) => {
-    stats.events += 1;
-    if (payload.room !== state.room || !Number.isInteger(payload.seq)) return true;
-    if (state.seq !== null && payload.seq <= state.seq) return false;
-    if (state.seq !== null && payload.seq > state.seq + 1) {
-      stats.gaps += 1;
-      state.cutOff = true; // a call may have been among the lost events
-      askSnapshot();
-    }
-    state.seq = payload.seq;
-    return true;
-  };
-
-  const applySnapshot = (snapshot) => {
-    stats.snapshots += 1;
-    if (Number.isInteger(snapshot.seq)) state.seq = Math.max(state.seq ?? -1, snapshot.seq);
+  const applySnapshot = (snapshot, { catchUp }) => {
     if (snapshot.now) clock.sync(snapshot.now);
     view.hideSetup();
     view.setWaiting(snapshot.waiting || []);
     view.setCounters(snapshot.counters || []);
     view.setSite(snapshot);
     const calls = (snapshot.recent_calls || []).map(keyed);
-    if (state.cutOff) {
-      // Connected, cut off, back: recent calls this page was never told of were made
-      // meanwhile, and are said now, oldest first. Their age is taken on the server's own
-      // clock (the snapshot's `now`), whatever the TV box's clock says.
+    if (catchUp) {
+      // Connected, cut off (or a gap), back: recent calls this page was never told of were
+      // made meanwhile, and are said now, oldest first. Their age is taken on the server's
+      // own clock (the snapshot's `now`), whatever the TV box's clock says.
       const now = Date.parse(snapshot.now);
       calls.filter((call) => !state.seen.has(call.key) &&
                              now - Date.parse(call.at) <= MISSED_MAX_AGE_MS)
         .reverse().forEach(announce);
-      state.cutOff = false;
     }
     for (const call of [...calls].reverse()) remember(state.seen, call.key);
     const seen = new Set();
@@ -164,32 +131,7 @@ function main() {
     }
   };
 
-  socket.on("connect", () => {
-    state.seq = null; // a restarted server counts from zero again
-    view.setOnline(true);
-  });
-
-  socket.on("disconnect", (reason) => {
-    view.setOnline(false);
-    state.cutOff = true;
-    if (reason === "io server disconnect") setTimeout(() => socket.connect(), REFUSED_RETRY_MS);
-  });
-
-  socket.on("connect_error", (error) => {
-    view.setOnline(false);
-    if (socket.active) return; // a network error: socket.io tries again by itself
-    // Refused by the server: a bad token, or the server could not take us yet.
-    if (/^unauthorized/.test(error.message || "")) view.showSetup("invalid");
-    setTimeout(() => socket.connect(), REFUSED_RETRY_MS);
-  });
-
-  socket.on("snapshot", (snapshot) => {
-    if (snapshot.event_id) accept(snapshot); // the day's rollover, sent as an event
-    applySnapshot(snapshot);
-  });
-
-  socket.on("ticket_called", (payload) => {
-    if (!accept(payload)) return;
+  const called = (payload) => {
     stats.calls += 1;
     const call = keyed(payload);
     remember(state.seen, call.key);
@@ -198,17 +140,27 @@ function main() {
     view.counterCalled(call);
     view.setRecent(state.recent);
     announce(call);
-  });
+  };
 
-  socket.on("counter_changed", (payload) => {
-    if (accept(payload)) view.updateCounter(payload);
+  const live = connectLive({
+    auth: { display: displayId, token },
+    events: {
+      ticket_called: called,
+      counter_changed: (payload) => view.updateCounter(payload),
+      queue_changed: (payload) => view.updateWaiting(payload.agency, payload.agency_waiting),
+    },
+    onSnapshot: applySnapshot,
+    onStatus: (status) => view.setOnline(status === "online"),
+    onRefused: (message) => {
+      // A bad token, or the server could not take us yet: either way keep trying, as a
+      // new token or a server back on its feet must find the screen waiting.
+      if (/^unauthorized/.test(message)) view.showSetup("invalid");
+      return true;
+    },
+    refreshEveryMs: RESYNC_EVERY_MS,
   });
-
-  socket.on("queue_changed", (payload) => {
-    if (accept(payload)) view.updateWaiting(payload.agency, payload.agency_waiting);
-  });
-
-  setInterval(askSnapshot, RESYNC_EVERY_MS);
+  api.live = live;
+  api.socket = live.socket;
 
   if (config.has_media) {
     // Loaded only by a display with a slideshow.

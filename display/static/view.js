@@ -1,20 +1,11 @@
 // What the hall sees. Every element is made once (or once per snapshot for the counters and
 // agencies) and then only updated, so a day of calls neither grows the page nor leaks.
 
+import { $, h, setText } from "/static/shared/dom.js";
+
 export const RECENT_SLOTS = 4;
 
-const STATE_TEXT = { break: "Istirahat", closed: "Tutup" };
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
-}
+const STATE_WORDS = new Set(["break", "closed"]); // a counter state with words of its own
 
 /** Black or white, whichever reads better on this agency colour. */
 function inkFor(colour) {
@@ -60,9 +51,10 @@ function fitGrid(container, count, aspect) {
 }
 
 export class View {
-  constructor(config) {
+  constructor(config, t) {
     this.config = config;
-    this.$ = (id) => document.getElementById(id);
+    this.t = t;
+    this.$ = $;
     this.agencies = new Map(); // code -> {short_name, colour}
     this.tiles = new Map(); // counter id -> {root, code, state}
     this.chips = new Map(); // agency code -> {root, count}
@@ -73,9 +65,9 @@ export class View {
     this.recentSlots = [];
     const list = this.$("recent");
     for (let i = 0; i < RECENT_SLOTS; i += 1) {
-      const item = el("li", "call empty");
-      const code = el("span", "call-code", "");
-      const where = el("span", "call-counter", "");
+      const item = h("li", { class: "call empty" });
+      const code = h("span", { class: "call-code" });
+      const where = h("span", { class: "call-counter" });
       item.append(code, where);
       list.append(item);
       this.recentSlots.push({ item, code, where });
@@ -93,8 +85,7 @@ export class View {
     setText(this.$("site-name"), snapshot.site?.name || this.config.site.name);
     setText(this.$("display-name"), snapshot.display?.name || this.config.display.name);
     const text = (snapshot.running_text || "").trim() ||
-      `Selamat datang di ${snapshot.site?.name || this.config.site.name}. ` +
-      "Ambil nomor antrean di kios, lalu tunggu nomor Anda dipanggil.";
+      this.t("welcome", { site: snapshot.site?.name || this.config.site.name });
     this.setTicker(text);
   }
 
@@ -130,9 +121,8 @@ export class View {
   showSetup(reason) {
     const box = this.$("setup");
     if (reason === "invalid") {
-      setText(this.$("setup-title"), "Token layar tidak diterima");
-      setText(this.$("setup-text"),
-        "Server menolak token yang tersimpan. Buka tautan penyiapan baru dari administrator:");
+      setText(this.$("setup-title"), this.t("token_refused_title"));
+      setText(this.$("setup-text"), this.t("token_refused_text"));
     }
     box.hidden = false;
   }
@@ -157,7 +147,7 @@ export class View {
       setText(code, "–");
       code.dataset.code = "";
       setText(this.$("now-counter"), "\u00a0");
-      setText(this.$("now-agency-name"), "Belum ada panggilan");
+      setText(this.$("now-agency-name"), this.t("no_call"));
       now.style.removeProperty("--agency");
       now.style.removeProperty("--agency-ink");
       return;
@@ -165,7 +155,8 @@ export class View {
     setText(code, call.code);
     code.dataset.code = call.code;
     code.dataset.key = call.key;
-    setText(this.$("now-counter"), call.counter?.name || `Loket ${call.counter?.number ?? ""}`);
+    setText(this.$("now-counter"),
+      call.counter?.name || this.t("counter_n", { n: call.counter?.number ?? "" }));
     const agency = call.agency || {};
     const service = call.service?.name ? ` · ${call.service.name}` : "";
     setText(this.$("now-agency-name"), `${agency.short_name || agency.code || ""}${service}`);
@@ -223,10 +214,10 @@ export class View {
       const box = this.$("counters");
       box.replaceChildren();
       for (const summary of summaries) {
-        const root = el("div", "tile");
+        const root = h("div", { class: "tile" });
         root.dataset.counter = summary.id;
-        const name = el("div", "tile-name", summary.name);
-        const code = el("div", "tile-code", "");
+        const name = h("div", { class: "tile-name", text: summary.name });
+        const code = h("div", { class: "tile-code" });
         root.append(name, code);
         box.append(root);
         this.tiles.set(summary.id, { root, name, code });
@@ -244,7 +235,7 @@ export class View {
     tile.root.dataset.state = summary.state;
     tile.root.dataset.status = summary.current_status || "";
     setText(tile.name, summary.name);
-    const idle = summary.state === "open" ? "–" : (STATE_TEXT[summary.state] || "–");
+    const idle = STATE_WORDS.has(summary.state) ? this.t(summary.state) : "–";
     setText(tile.code, summary.current || idle);
     tile.root.classList.toggle("idle", !summary.current);
   }
@@ -282,10 +273,10 @@ export class View {
       const box = this.$("waiting");
       box.replaceChildren();
       for (const row of rows) {
-        const root = el("div", "chip");
+        const root = h("div", { class: "chip" });
         root.dataset.agency = row.code;
-        const name = el("span", "chip-name", row.short_name);
-        const count = el("span", "chip-count", "");
+        const name = h("span", { class: "chip-name", text: row.short_name });
+        const count = h("span", { class: "chip-count" });
         root.append(name, count);
         box.append(root);
         this.chips.set(row.code, { root, name, count });

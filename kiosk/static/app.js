@@ -1,17 +1,21 @@
 // What every part of the kiosk page shares: its settings, its one state object, the words in
 // the chosen language, and the small machinery that keeps a screen current in place.
 
-import { STRINGS } from "./strings.js";
+import { makeWords } from "/static/shared/words.js";
+import { WORDS } from "./wordlist.js";
 
 const body = document.body;
 export const KIOSK_ID = body.dataset.kiosk;
 export const IDLE_MS = Number(body.dataset.idle) * 1000;
 export const PRINT_WAIT_MS = Number(body.dataset.printWait) * 1000;
 export const FAILED_SHOW_MS = 3 * IDLE_MS;  // an unprinted number stays up to be photographed
-export const DEFAULT_LANGUAGE = "id";
+export const PRIORITY_REASONS = ["lansia", "disabilitas", "ibu_hamil", "anak"];
+
+// A visitor's language lasts until the kiosk goes idle; the next one starts in Indonesian.
+export const words = makeWords(WORDS);
+export const t = (key, params) => words.t(key, params);
 
 export const state = {
-  lang: DEFAULT_LANGUAGE,
   screen: "loading",
   online: false,
   unauthorized: false,  // the server refused our token: stay on the setup screen
@@ -30,8 +34,6 @@ export const state = {
 
 // What the screens call back; kiosk.js fills it in.
 export const actions = {};
-
-export const t = () => STRINGS[state.lang];
 
 /* --- Keeping a screen current ---------------------------------------------------------- */
 
@@ -64,29 +66,6 @@ export function tickView() {
   if (ticker) ticker();
 }
 
-/* --- DOM --------------------------------------------------------------------------------- */
-
-export function h(tag, props = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") element.className = value;
-    else if (key === "dataset") Object.assign(element.dataset, value);
-    else if (key === "style") element.style.cssText = value;
-    else if (key.startsWith("on")) element.addEventListener(key.slice(2), value);
-    else element.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(child instanceof Node ? child : String(child));
-  }
-  return element;
-}
-
-export function $(id) {
-  return document.getElementById(id);
-}
-
 /* --- The hall's data ------------------------------------------------------------------- */
 
 export function agency(code = state.agencyCode) {
@@ -103,13 +82,13 @@ export function service(code = state.serviceCode) {
 
 export function closedText(s) {
   const messages = s.closed_messages || {};
-  return messages[state.lang] || messages.id || messages.en || t().closed;
+  return messages[words.lang] || messages.id || messages.en || t("closed");
 }
 
 export function printDetailText() {
   const detail = state.printDetail;
-  if (detail === "no_answer") return t().print_no_answer;
-  if (detail && typeof detail === "object") return detail[state.lang] || detail.id || null;
+  if (detail === "no_answer") return t("print_no_answer");
+  if (detail && typeof detail === "object") return detail[words.lang] || detail.id || null;
   return detail;
 }
 

@@ -1,11 +1,14 @@
 // The kiosk touch screen: agency → service → confirm (with priority) → the number.
 //
-// This module is the flow: which screen shows, what the server says (live.js), issuing and
-// printing, idle. The screens are drawn by screens.js from the shared state in app.js.
+// This module is the flow: which screen shows, what the server says (the shared live
+// connection), issuing and printing (api.js), idle. The screens are drawn by screens.js from
+// the shared state in app.js.
 
+import { $ } from "/static/shared/dom.js";
+import { connectLive } from "/static/shared/live.js";
+import { DEFAULT_LANGUAGE } from "/static/shared/words.js";
+import { issueTicket } from "./api.js";
 import {
-  $,
-  DEFAULT_LANGUAGE,
   KIOSK_ID,
   PRINT_WAIT_MS,
   actions,
@@ -17,11 +20,12 @@ import {
   state,
   t,
   tickView,
+  words,
 } from "./app.js";
-import { connectKiosk, issueTicket } from "./live.js";
 import { SCREENS } from "./screens.js";
 
 const ARM_MS = 500;  // a double tap's second touch must not act on the screen it opened
+const REFRESH_MS = 60000;  // services open and close by the clock too, which no event announces
 const TOKEN_KEY = `antre.kiosk.${KIOSK_ID}.token`;
 
 const earlyPrints = new Map();  // print results that came before the ticket's answer
@@ -51,12 +55,12 @@ function show(name) {
 }
 
 function fillChrome() {
-  document.documentElement.lang = state.lang;
-  $("lang").textContent = t().switch_to;
-  $("lang").lang = state.lang === "id" ? "en" : "id";
-  $("tagline").textContent = t().tagline;
-  $("offline-title").textContent = t().offline;
-  $("offline-hint").textContent = t().offline_hint;
+  document.documentElement.lang = words.lang;
+  $("lang").textContent = t("switch_to");
+  $("lang").lang = words.other;
+  $("tagline").textContent = t("tagline");
+  $("offline-title").textContent = t("offline");
+  $("offline-hint").textContent = t("offline_hint");
   $("offline").hidden = state.online || state.screen === "loading" || state.screen === "setup";
   document.body.dataset.online = String(state.online);
 }
@@ -74,7 +78,7 @@ function applySnapshot(data) {
       const earlier = previous.get(s.code);
       const messages = earlier && earlier.closed_reason === s.closed_reason
         ? { ...earlier.closed_messages } : {};
-      if (s.closed_message) messages[data.language || state.lang] = s.closed_message;
+      if (s.closed_message) messages[data.language || words.lang] = s.closed_message;
       return { ...s, closed_messages: s.open ? {} : messages };
     }),
   }));
@@ -103,15 +107,21 @@ function applyQueue(event) {
 }
 
 function setOnline(status) {
-  if (status === "unauthorized") {
-    state.online = false;
-    state.unauthorized = true;
-    show("setup");
-    return;
-  }
   state.online = status === "online";
   fillChrome();
   refresh();
+}
+
+function refused(message) {
+  if (!/^unauthorized/.test(message)) return true;  // e.g. "unavailable": try again
+  setUnauthorized();
+  return false;  // the token is wrong: only a new setup link helps
+}
+
+function setUnauthorized() {
+  state.online = false;
+  state.unauthorized = true;
+  show("setup");
 }
 
 /* --- Choosing and issuing --------------------------------------------------------------- */
@@ -140,7 +150,7 @@ async function issue() {
   refresh();
   try {
     const answer = await issueTicket({
-      token, language: state.lang, service: s.code, reason: state.reason,
+      token, language: words.lang, service: s.code, reason: state.reason,
     });
     state.issuing = false;
     if (answer.ok) {
@@ -148,14 +158,14 @@ async function issue() {
       return;
     }
     if (answer.status === 401) {
-      setOnline("unauthorized");
+      setUnauthorized();
       return;
     }
-    state.problem = { title: t().issue_failed, message: answer.message };
-    live.refresh();  // e.g. the quota ran out a moment ago: show it
+    state.problem = { title: t("issue_failed"), message: answer.message };
+    live.resync();  // e.g. the quota ran out a moment ago: show it
   } catch (error) {
     state.issuing = false;
-    state.problem = { title: t().issue_failed, message: t().network_failed };
+    state.problem = { title: t("issue_failed"), message: t("network_failed") };
   }
   refresh();
 }
@@ -213,8 +223,8 @@ function goStart() {
 }
 
 function setLanguage(language) {
-  if (language === state.lang) return;
-  state.lang = language;
+  if (language === words.lang) return;
+  words.set(language);
   if (live) live.setLanguage(language);
   show(state.screen);
 }
@@ -252,7 +262,7 @@ function main() {
   }
   // No long-press menus on a public touch screen.
   document.addEventListener("contextmenu", (event) => event.preventDefault());
-  $("lang").addEventListener("click", () => setLanguage(state.lang === "id" ? "en" : "id"));
+  $("lang").addEventListener("click", () => setLanguage(words.other));
   window.matchMedia("(orientation: portrait)").addEventListener("change", () => {
     if (state.screen !== "loading") show(state.screen);
   });
@@ -264,9 +274,17 @@ function main() {
     return;
   }
   show("loading");
-  live = connectKiosk({
-    kioskId: KIOSK_ID, token, language: state.lang,
-    on: { snapshot: applySnapshot, queue: applyQueue, print: onPrint, status: setOnline },
+  live = connectLive({
+    auth: { kiosk: KIOSK_ID, token, language: words.lang },
+    events: {
+      queue_changed: applyQueue,
+      // No snapshot repeats a print result: drawn even when its number is an old one.
+      print_status: { draw: onPrint, inSnapshot: false },
+    },
+    onSnapshot: applySnapshot,
+    onStatus: setOnline,
+    onRefused: refused,
+    refreshEveryMs: REFRESH_MS,
   });
 }
 

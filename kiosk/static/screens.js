@@ -1,12 +1,14 @@
 // The kiosk's screens. Each builds its section once; its fillers keep it current.
 
+import { h } from "/static/shared/dom.js";
+import { waitText } from "/static/shared/words.js";
 import {
   KIOSK_ID,
+  PRIORITY_REASONS,
   actions,
   agency,
   closedText,
   fill,
-  h,
   idleLimit,
   printDetailText,
   refresh,
@@ -14,19 +16,19 @@ import {
   setTicker,
   state,
   t,
+  words,
 } from "./app.js";
-import { PRIORITY_REASONS, format, waitText } from "./strings.js";
 
 function loading() {
-  return h("section", {}, h("p", { class: "prompt" }, t().connecting));
+  return h("section", {}, h("p", { class: "prompt" }, t("connecting")));
 }
 
 function setup() {
   const url = `${location.origin}/kiosk/${KIOSK_ID}`;
   return h("section", {},
-    h("h1", { class: "prompt" }, t().setup_title),
-    h("p", { class: "hint" }, t().setup_visitor),
-    h("p", { class: "setup-admin" }, format(t().setup_admin, { url, id: KIOSK_ID })));
+    h("h1", { class: "prompt" }, t("setup_title")),
+    h("p", { class: "hint" }, t("setup_visitor")),
+    h("p", { class: "setup-admin" }, t("setup_admin", { url, id: KIOSK_ID })));
 }
 
 /* --- Start: every agency on one screen ---------------------------------------------------- */
@@ -49,8 +51,8 @@ function start() {
       name.textContent = now.name;
       const closed = now.services.every((s) => !s.open);
       tile.classList.toggle("closed", closed);
-      waiting.textContent = closed ? t().agency_closed
-        : format(t().waiting_n, { n: now.waiting });
+      waiting.textContent = closed ? t("agency_closed")
+        : t("waiting_n", { n: now.waiting });
     });
   }
   fill(() => layoutGrid(grid, state.agencies.length));
@@ -60,14 +62,14 @@ function start() {
     const reasons = new Set(state.agencies.flatMap((a) => a.services)
       .map((s) => (s.open ? null : closedText(s))));
     const hallClosed = reasons.size > 0 && !reasons.has(null);
-    hint.textContent = !hallClosed ? t().choose_agency_hint
-      : reasons.size === 1 ? [...reasons][0] : t().all_closed;
+    hint.textContent = !hallClosed ? t("choose_agency_hint")
+      : reasons.size === 1 ? [...reasons][0] : t("all_closed");
     hint.classList.toggle("hall-closed", hallClosed);
   });
   return h("section", {},
-    h("div", { class: "intro" }, h("h1", { class: "prompt" }, t().choose_agency), hint),
+    h("div", { class: "intro" }, h("h1", { class: "prompt" }, t("choose_agency")), hint),
     grid,
-    h("p", { class: "footer" }, t().footer));
+    h("p", { class: "footer" }, t("footer")));
 }
 
 function portrait() {
@@ -87,7 +89,7 @@ function layoutGrid(grid, count) {
 
 function backButton(onclick) {
   return h("button", { type: "button", class: "back", onclick },
-    h("span", { "aria-hidden": "true" }, "‹ "), t().back);
+    h("span", { "aria-hidden": "true" }, "‹ "), t("back"));
 }
 
 function agencyBanner(a) {
@@ -104,13 +106,13 @@ function figures(code) {
   const stat = (label, value) => h("div", { class: "stat" },
     h("dt", {}, label), h("dd", {}, value));
   const list = h("dl", { class: "stats" },
-    stat(t().estimate, estimate), stat(t().waiting, waiting), stat(t().quota_left, quota));
+    stat(t("estimate"), estimate), stat(t("waiting"), waiting), stat(t("quota_left"), quota));
   const write = () => {
     const now = service(code);
     if (!now) return;
-    estimate.textContent = waitText(t(), now.estimated_wait_min);
-    waiting.textContent = format(t().people, { n: now.waiting });
-    quota.textContent = now.quota_left === null ? t().no_limit : String(now.quota_left);
+    estimate.textContent = waitText(t, now.estimated_wait_min);
+    waiting.textContent = t("people", { n: now.waiting });
+    quota.textContent = now.quota_left === null ? t("no_limit") : String(now.quota_left);
     list.hidden = !now.open;  // a wait or a quota means nothing while it cannot issue
   };
   return [list, write];
@@ -129,7 +131,7 @@ function services() {
     const [stats, writeStats] = figures(s.code);
     const reason = h("p", { class: "closed-reason" });
     const requirements = s.requirements.length
-      ? h("p", { class: "requirements" }, h("strong", {}, `${t().requirements}: `),
+      ? h("p", { class: "requirements" }, h("strong", {}, `${t("requirements")}: `),
         s.requirements.join(" · "))
       : null;
     const card = h("button", {
@@ -151,7 +153,7 @@ function services() {
   const columns = portrait() ? (count <= 4 ? 1 : 2) : (count <= 2 ? count : count <= 4 ? 2 : 3);
   list.dataset.columns = columns;
   list.style.setProperty("--columns", columns);
-  const more = h("p", { class: "more", "aria-hidden": "true" }, `▲ ${t().more_below}`);
+  const more = h("p", { class: "more", "aria-hidden": "true" }, `▲ ${t("more_below")}`);
   const checkMore = () => {
     more.hidden = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
   };
@@ -159,7 +161,7 @@ function services() {
   requestAnimationFrame(checkMore);
   return h("section", {},
     h("div", { class: "bar" }, backButton(() => actions.show("start")), agencyBanner(a)),
-    h("h1", { class: "prompt" }, t().choose_service),
+    h("h1", { class: "prompt" }, t("choose_service")),
     list, more);
 }
 
@@ -184,9 +186,9 @@ function confirm() {
   const s = service();
   const [stats, writeStats] = figures(s.code);
   const options = h("div", { class: "options" },
-    priorityOption(null, t().priority_none),
-    PRIORITY_REASONS.map((reason) => priorityOption(reason, t()[`priority_${reason}`],
-      t()[`priority_${reason}_hint`])));
+    priorityOption(null, t("priority_none")),
+    PRIORITY_REASONS.map((reason) => priorityOption(reason, t(`priority_${reason}`),
+      words.optional(`priority_${reason}_hint`))));
   const issue = h("button", { type: "button", class: "issue", onclick: actions.issue });
   const closed = h("p", { class: "closed-reason" });
   const problem = h("div", { class: "problem", role: "alert" });
@@ -196,15 +198,15 @@ function confirm() {
     closed.hidden = now.open;
     closed.textContent = now.open ? "" : closedText(now);
     issue.disabled = !state.armed || !state.online || !now.open || state.issuing;
-    issue.textContent = state.issuing ? t().issuing
-      : state.online ? t().issue : t().wait_connection;
+    issue.textContent = state.issuing ? t("issuing")
+      : state.online ? t("issue") : t("wait_connection");
     issue.classList.toggle("busy", state.issuing);
     problem.hidden = !state.problem;
     problem.replaceChildren(...(state.problem ? [
       h("p", { class: "problem-title" }, state.problem.title),
       h("p", {}, state.problem.message),
       h("button", { type: "button", class: "plain", onclick: actions.dismissProblem },
-        t().try_again),
+        t("try_again")),
     ] : []));
   });
   return h("section", {},
@@ -213,13 +215,13 @@ function confirm() {
       h("div", { class: "chosen" },
         h("h1", { class: "chosen-name" }, s.name),
         stats,
-        h("p", { class: "bring" }, t().bring),
+        h("p", { class: "bring" }, t("bring")),
         s.requirements.length ? requirementList(s.requirements)
-          : h("p", {}, t().no_requirements)),
+          : h("p", {}, t("no_requirements"))),
       h("div", { class: "decide" },
-        h("h2", { class: "priority-question" }, t().priority_question),
+        h("h2", { class: "priority-question" }, t("priority_question")),
         options,
-        h("p", { class: "priority-note" }, t().priority_note),
+        h("p", { class: "priority-note" }, t("priority_note")),
         closed, problem, issue)));
 }
 
@@ -227,14 +229,14 @@ function confirm() {
 
 function qrSource(ticket) {
   // A visitor who used the kiosk in English gets the ticket page in English.
-  const language = state.lang === "en" ? "?lang=en" : "";
+  const language = words.lang === "en" ? "?lang=en" : "";
   return `/t/${encodeURIComponent(ticket.token)}/qr.svg${language}`;
 }
 
 function printOutcome() {
-  if (state.print === "printed") return [t().printed, t().printed_hint];
-  if (state.print === "pending") return [t().printing, null];
-  return [t().print_failed, [printDetailText(), t().print_failed_hint].filter(Boolean).join(" ")];
+  if (state.print === "printed") return [t("printed"), t("printed_hint")];
+  if (state.print === "pending") return [t("printing"), null];
+  return [t("print_failed"), [printDetailText(), t("print_failed_hint")].filter(Boolean).join(" ")];
 }
 
 function result() {
@@ -244,11 +246,11 @@ function result() {
   const qrCaption = h("p", { class: "qr-caption" });
   const countdown = h("p", { class: "countdown" });
   const done = h("button", { type: "button", class: "done", onclick: actions.goStart },
-    t().done);
-  const reasonLabel = ticket.priority_reason ? t()[`priority_${ticket.priority_reason}`] : null;
+    t("done"));
+  const reasonLabel = ticket.priority_reason ? t(`priority_${ticket.priority_reason}`) : null;
   const requirements = (service(ticket.service) || { requirements: [] }).requirements;
   const bring = requirements.length
-    ? h("div", { class: "result-bring" }, h("p", { class: "bring" }, t().bring),
+    ? h("div", { class: "result-bring" }, h("p", { class: "bring" }, t("bring")),
       requirementList(requirements))
     : null;
   fill(() => {
@@ -257,22 +259,22 @@ function result() {
     const [title, hint] = printOutcome();
     status.replaceChildren(...[h("p", { class: "print-title" }, title),
       hint ? h("p", { class: "print-hint" }, hint) : null].filter(Boolean));
-    qrCaption.textContent = state.print === "failed" ? t().qr_eticket : t().qr_caption;
+    qrCaption.textContent = state.print === "failed" ? t("qr_eticket") : t("qr_caption");
     if (bring) bring.hidden = state.print !== "failed";  // no paper: the list is here only
   });
   setTicker(() => {
     const left = Math.ceil((idleLimit() - (Date.now() - state.lastTouch)) / 1000);
     countdown.textContent = Number.isFinite(left)
-      ? format(t().back_in, { n: Math.max(0, left) }) : "";
+      ? t("back_in", { n: Math.max(0, left) }) : "";
   });
-  const ahead = ticket.ahead > 0 ? format(t().ahead, { n: ticket.ahead }) : t().ahead_none;
-  const wait = format(t().estimate_line, { wait: waitText(t(), ticket.estimated_wait_min) });
+  const ahead = ticket.ahead > 0 ? t("ahead", { n: ticket.ahead }) : t("ahead_none");
+  const wait = t("estimate_line", { wait: waitText(t, ticket.estimated_wait_min) });
   root.append(
     h("div", { class: "result-main" },
-      h("p", { class: "your-number" }, t().your_number),
+      h("p", { class: "your-number" }, t("your_number")),
       h("p", { class: "number", dataset: { code: ticket.code } }, ticket.code),
       ticket.priority ? h("p", { class: "priority-badge" },
-        [t().priority, reasonLabel].filter(Boolean).join(" · ")) : null,
+        [t("priority"), reasonLabel].filter(Boolean).join(" · ")) : null,
       h("p", { class: "result-service" }, ticket.service_name),
       h("p", { class: "result-agency" }, ticket.agency_name),
       h("p", { class: "result-ahead" }, ahead),

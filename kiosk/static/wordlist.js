@@ -1,6 +1,7 @@
-// Every word the kiosk shows, in Bahasa Indonesia (the default) and English.
+// Every word the kiosk shows, in Bahasa Indonesia (the default) and English; said through
+// the shared words module (/static/shared/words.js).
 
-export const STRINGS = {
+export const WORDS = {
   id: {
     switch_to: "English",
     tagline: "Ambil nomor antrean",
@@ -21,7 +22,7 @@ export const STRINGS = {
     no_limit: "Tanpa batas",
     minutes: "± {n} menit",
     hours: "± {h} jam {m} menit",
-    no_wait: "Segera",
+    soon: "Segera",
     requirements: "Syarat",
     bring: "Siapkan persyaratan berikut:",
     no_requirements: "Tidak ada persyaratan khusus.",
@@ -85,7 +86,7 @@ export const STRINGS = {
     no_limit: "No limit",
     minutes: "about {n} min",
     hours: "about {h} h {m} min",
-    no_wait: "Right away",
+    soon: "Right away",
     requirements: "Bring",
     bring: "Have these ready:",
     no_requirements: "Nothing special to bring.",
@@ -130,15 +131,3 @@ export const STRINGS = {
       "`antre device token {id}`.",
   },
 };
-
-export const PRIORITY_REASONS = ["lansia", "disabilitas", "ibu_hamil", "anak"];
-
-export function format(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => (key in values ? String(values[key]) : ""));
-}
-
-export function waitText(t, minutes) {
-  if (minutes <= 0) return t.no_wait;
-  if (minutes < 60) return format(t.minutes, { n: minutes });
-  return format(t.hours, { h: Math.floor(minutes / 60), m: minutes % 60 });
-}
