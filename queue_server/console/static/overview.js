@@ -1,20 +1,26 @@
 // The supervisor's overview: counters, queues, kiosks' printers; today's quota, closures and
 // the displays' running text.
-import {
-  $, api, askSignInAgain, connectLive, el, minutes, setupLanguage, show, signInView, syncClock,
-  t, timeOfDay, toast,
-} from "./common.js";
+import { $, h } from "/static/shared/dom.js";
+import { connectLive } from "/static/shared/live.js";
+import { api } from "./api.js";
+import { lang, setupLanguage, show, showLive, t, toast } from "./page.js";
+import { askSignInAgain, signInView } from "./signin.js";
+import { minutes, syncClock, timeOfDay } from "./time.js";
 
 const REFRESH_MS = 15000;
-const S = { user: null, data: null, socket: null, timer: null };
+const S = { user: null, data: null, live: null, timer: null };
 
 api.onUnauthorized = () => askSignInAgain(t("reauth.text_plain"), S.user?.username, async (user) => {
   S.user = user;
   connect();
 });
-setupLanguage(() => { render(); connect(); });
+setupLanguage(() => {
+  render();
+  S.live?.setLanguage(lang());
+});
 $("signout").addEventListener("click", async () => {
-  S.socket?.disconnect();
+  S.live?.close();
+  S.live = null;
   clearInterval(S.timer);
   await api.logout();
   S.user = null;
@@ -52,14 +58,23 @@ async function signedIn(user) {
   S.timer = setInterval(load, REFRESH_MS);
 }
 
+// Every event to the staff rooms means "look again": the overview reads the whole floor.
+const LOOK_AGAIN = ["queue_changed", "counter_changed", "ticket_called", "ticket_changed",
+  "printer_changed"];
+
 function connect() {
   if (!S.user) return;
-  S.socket?.disconnect();
-  S.socket = connectLive({
-    auth: {},
-    onSnapshot: () => soon(),
-    onEvent: () => soon(),
-    onRefused: (message) => { if (message.startsWith("unauthorized")) api.onUnauthorized(); },
+  S.live?.close();
+  S.live = connectLive({
+    auth: { language: lang() },
+    events: Object.fromEntries(LOOK_AGAIN.map((name) => [name, soon])),
+    onSnapshot: soon,
+    onStatus: showLive,
+    onRefused: (message) => {
+      if (!message.startsWith("unauthorized")) return true;
+      api.onUnauthorized(); // signing in again connects anew
+      return false;
+    },
   });
 }
 
@@ -84,7 +99,7 @@ async function load() {
 // --- Rendering ----------------------------------------------------------------------------
 
 function stateBadge(state, text = t(`state.${state}`)) {
-  return el("span", { class: "state", dataset: { state }, text });
+  return h("span", { class: "state", dataset: { state }, text });
 }
 
 function render() {
@@ -100,23 +115,23 @@ function render() {
 function renderCounters(data) {
   $("counters-table").tBodies[0].replaceChildren(...data.counters.map((c) => {
     const flag = c.state === "closed" ? null
-      : c.unattended ? el("span", {
+      : c.unattended ? h("span", {
         class: "flag alert", text: t("ov.no_console"),
         title: t("ov.no_console_long", { time: timeOfDay(c.last_activity_at) }) })
-        : c.console_live ? el("span", { class: "flag ok", text: t("ov.console_live") }) : null;
+        : c.console_live ? h("span", { class: "flag ok", text: t("ov.console_live") }) : null;
     const current = c.current
-      ? el("span", {}, el("strong", { text: c.current.code }),
-        el("span", { class: "sub", text: `${c.current.service} · ${t(`status.${c.current.status}`)} · ${timeOfDay(c.current.since)}` }))
+      ? h("span", {}, h("strong", { text: c.current.code }),
+        h("span", { class: "sub", text: `${c.current.service} · ${t(`status.${c.current.status}`)} · ${timeOfDay(c.current.since)}` }))
       : "—";
-    return el("tr", { class: c.unattended ? "unattended" : null, dataset: { counter: c.id } },
-      el("th", { scope: "row" }, c.name, el("span", { class: "sub", text: `${c.agency} · ${c.services.join(", ")}` })),
-      el("td", {}, stateBadge(c.state), flag,
-        c.unattended ? el("span", { class: "sub", text: t("ov.no_console_long", { time: timeOfDay(c.last_activity_at) }) }) : null),
-      el("td", { text: c.officer ? c.officer.name : "—" }),
-      el("td", {}, current),
-      el("td", { class: "num", text: String(c.served_today) }),
-      el("td", { class: "num", text: String(c.waiting) }),
-      el("td", { class: "num", text: c.waiting ? minutes(c.longest_wait_min) : "—" }));
+    return h("tr", { class: c.unattended ? "unattended" : null, dataset: { counter: c.id } },
+      h("th", { scope: "row" }, c.name, h("span", { class: "sub", text: `${c.agency} · ${c.services.join(", ")}` })),
+      h("td", {}, stateBadge(c.state), flag,
+        c.unattended ? h("span", { class: "sub", text: t("ov.no_console_long", { time: timeOfDay(c.last_activity_at) }) }) : null),
+      h("td", { text: c.officer ? c.officer.name : "—" }),
+      h("td", {}, current),
+      h("td", { class: "num", text: String(c.served_today) }),
+      h("td", { class: "num", text: String(c.waiting) }),
+      h("td", { class: "num", text: c.waiting ? minutes(c.longest_wait_min) : "—" }));
   }));
 }
 
@@ -125,31 +140,31 @@ function renderServices(data) {
     const state = s.open ? stateBadge("open", t("ov.open"))
       : stateBadge(s.closed_today ? "closed_today" : "refused", s.closed_message || t("state.closed"));
     const quota = s.quota === null ? `${s.issued} / ${t("ov.unlimited")}` : `${s.issued} / ${s.quota}`;
-    const buttons = s.manageable ? el("div", { class: "cell-buttons" },
-      el("button", { type: "button", class: "small", text: t("ov.change_quota"),
+    const buttons = s.manageable ? h("div", { class: "cell-buttons" },
+      h("button", { type: "button", class: "small", text: t("ov.change_quota"),
         "aria-label": `${t("ov.change_quota")} ${s.name}`, onclick: () => operation("quota", s) }),
       s.closed_today
-        ? el("button", { type: "button", class: "small", text: t("ov.reopen"),
+        ? h("button", { type: "button", class: "small", text: t("ov.reopen"),
           "aria-label": `${t("ov.reopen")} ${s.name}`, onclick: () => operation("reopen", s) })
-        : el("button", { type: "button", class: "small quiet", text: t("ov.close_today"),
+        : h("button", { type: "button", class: "small quiet", text: t("ov.close_today"),
           "aria-label": `${t("ov.close_today")} ${s.name}`, onclick: () => operation("close", s) })) : null;
-    return el("tr", { dataset: { service: s.code } },
-      el("th", { scope: "row" }, s.name, el("span", { class: "sub", text: `${s.agency_name} · ${s.code}` })),
-      el("td", {}, state),
-      el("td", { class: "num", text: String(s.waiting) }),
-      el("td", { class: "num", text: s.waiting ? minutes(s.longest_wait_min) : "—" }),
-      el("td", { class: "num", text: String(s.served_today) }),
-      el("td", { class: "num quota", text: quota }),
-      el("td", { class: "num quota-left", text: s.quota_left === null ? "—" : String(s.quota_left) }),
-      el("td", {}, buttons));
+    return h("tr", { dataset: { service: s.code } },
+      h("th", { scope: "row" }, s.name, h("span", { class: "sub", text: `${s.agency_name} · ${s.code}` })),
+      h("td", {}, state),
+      h("td", { class: "num", text: String(s.waiting) }),
+      h("td", { class: "num", text: s.waiting ? minutes(s.longest_wait_min) : "—" }),
+      h("td", { class: "num", text: String(s.served_today) }),
+      h("td", { class: "num quota", text: quota }),
+      h("td", { class: "num quota-left", text: s.quota_left === null ? "—" : String(s.quota_left) }),
+      h("td", {}, buttons));
   }));
 }
 
 function renderKiosks(data) {
-  $("kiosks-table").tBodies[0].replaceChildren(...data.kiosks.map((k) => el("tr", { dataset: { kiosk: k.id } },
-    el("th", { scope: "row" }, k.name, el("span", { class: "sub", text: k.id })),
-    el("td", {}, el("span", { class: "printer", dataset: { printer: k.printer }, text: t(`printer.${k.printer}`) })),
-    el("td", { text: timeOfDay(k.printer_status_at || k.last_seen_at) }))));
+  $("kiosks-table").tBodies[0].replaceChildren(...data.kiosks.map((k) => h("tr", { dataset: { kiosk: k.id } },
+    h("th", { scope: "row" }, k.name, h("span", { class: "sub", text: k.id })),
+    h("td", {}, h("span", { class: "printer", dataset: { printer: k.printer }, text: t(`printer.${k.printer}`) })),
+    h("td", { text: timeOfDay(k.printer_status_at || k.last_seen_at) }))));
 }
 
 function renderRunningText(data) {
@@ -169,9 +184,9 @@ function changeText(change) {
 }
 
 function renderChanges(data) {
-  $("changes-list").replaceChildren(...data.changes.map((c) => el("li", {},
-    el("time", { datetime: c.at, text: timeOfDay(c.at) }),
-    el("strong", { text: `${c.service} ${changeText(c)}` }),
+  $("changes-list").replaceChildren(...data.changes.map((c) => h("li", {},
+    h("time", { datetime: c.at, text: timeOfDay(c.at) }),
+    h("strong", { text: `${c.service} ${changeText(c)}` }),
     ` — “${c.reason}”`,
     c.user ? ` ${t("ov.by", { name: c.user })}` : "")));
   $("changes-empty").hidden = data.changes.length > 0;

@@ -1,5 +1,7 @@
-// The console's words, Bahasa Indonesia first; English one click away.
-const WORDS = {
+// The console's and the overview's words, Bahasa Indonesia first, English one click away;
+// said through the shared words module (/static/shared/words.js).
+
+export const WORDS = {
   id: {
     "console.title": "Konsol Loket",
     "overview.title": "Ringkasan Aula",
@@ -333,35 +335,3 @@ const WORDS = {
     "op.saved": "Saved: {service}.",
   },
 };
-
-const KEY = "antre.lang";
-let language = "id";
-try {
-  language = localStorage.getItem(KEY) === "en" ? "en" : "id";
-} catch {
-  language = "id";
-}
-
-export function lang() {
-  return language;
-}
-
-export function t(key, params = {}) {
-  const text = WORDS[language][key] ?? WORDS.id[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
-}
-
-export function applyWords(root = document) {
-  document.documentElement.lang = language;
-  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-}
-
-export function setLang(next) {
-  language = next === "en" ? "en" : "id";
-  try {
-    localStorage.setItem(KEY, language);
-  } catch {
-    // a locked-down browser: the choice lasts for this page only
-  }
-  applyWords();
-}

@@ -1,0 +1,126 @@
+// What the officer does: each action goes to the server, whose answer (the counter as it is
+// now) is drawn; a refusal is said plainly and the counter looked at again.
+import { $ } from "/static/shared/dom.js";
+import { api } from "./api.js";
+import { answered, loadServices, loadToday, refreshCounter, serviceName } from "./counter.js";
+import { allowed, notice } from "./desk.js";
+import { askOutcome, askReason, askTransfer } from "./dialogs.js";
+import { config, t, toast } from "./page.js";
+import { S, changed, go } from "./state.js";
+import { minutesSince } from "./time.js";
+
+// After these, today's figures and no-shows differ.
+const AFTER_TODAY = new Set(["finish", "no-show", "transfer", "call-next"]);
+// Refusals that only mean the hall moved on (another counter was quicker, a double press):
+// say so plainly and show the queue as it is now.
+const MOVED_ON = new Set(["invalid_transition", "unknown_ticket", "counter_busy",
+  "no_active_ticket", "ticket_elsewhere", "counter_not_open", "not_today",
+  "service_not_served"]);
+
+function setBusy(busy) {
+  S.busy = busy;
+  if (busy) document.body.dataset.busy = "1";
+  else delete document.body.dataset.busy;
+  changed();
+}
+
+async function act(name, body = {}, ticketCode = null) {
+  if (S.busy || !S.counterId) return null;
+  setBusy(true);
+  try {
+    const out = await api.post(`/api/v1/counters/${S.counterId}/${name}`, body);
+    if (out === null) {
+      notice(t("msg.nobody"));
+      await refreshCounter();
+    } else {
+      answered(out.counter); // a closed counter sends the officer back to the choice
+    }
+    if (AFTER_TODAY.has(name)) loadToday();
+    return out;
+  } catch (error) {
+    if (error.code === "counter_taken" || error.code === "forbidden") {
+      go.choose(error.message);
+    } else if (name === "call" && ["invalid_transition", "unknown_ticket"].includes(error.code)) {
+      notice(t("msg.taken", { code: ticketCode }));
+      await refreshCounter();
+    } else {
+      notice(error.message);
+      if (MOVED_ON.has(error.code) || error.status === 0) await refreshCounter();
+    }
+    return null;
+  } finally {
+    setBusy(false);
+  }
+}
+
+/** A button or its key: only what the server allows now. */
+export function press(action) {
+  if (!allowed(action)) return null;
+  switch (action) {
+    case "finish": return finish(false);
+    case "finish-next": return finish(true);
+    case "transfer": return transfer();
+    case "resume": return resumeParked();
+    default: return act(action);
+  }
+}
+
+async function finish(andNext) {
+  const cur = S.counter.current;
+  if (!cur) return act("call-next");
+  let outcome = null;
+  if (cur.outcomes.length) {
+    outcome = await askOutcome(cur);
+    if (outcome === undefined) return null;
+  }
+  const chosen = cur.outcomes.length ? { outcome } : {};
+  return andNext ? act("call-next", { finish_current: true, ...chosen }) : act("finish", chosen);
+}
+
+function resumeParked() {
+  const parked = S.counter.parked;
+  if (parked.length === 1) return resume(parked[0]);
+  $("parked-list").querySelector("button:not([disabled])")?.focus(); // which one? they pick
+  return null;
+}
+
+export function resume(item) {
+  return act("resume", { ticket_id: item.id });
+}
+
+async function transfer() {
+  const cur = S.counter.current;
+  if (!S.services.length) await loadServices();
+  const to = await askTransfer(cur, S.services);
+  if (!to) return;
+  const out = await act("transfer", { service: to.service, position: to.position });
+  if (out) toast(t("msg.transferred", { code: cur.code, service: to.name }));
+}
+
+export async function callTicket(item) {
+  const reason = await askReason("call", item, t("call.text",
+    { service: serviceName(item.service), minutes: minutesSince(item.issued_at) }));
+  if (reason) await act("call", { ticket_id: item.id, reason }, item.code);
+}
+
+export async function removeTicket(item) {
+  const reason = await askReason("remove", item, t("remove.text"));
+  if (!reason) return;
+  try {
+    await api.post(`/api/v1/tickets/${item.id}/remove`, { reason });
+    toast(t("msg.removed", { code: item.code }));
+  } catch (error) {
+    notice(error.message);
+  }
+  await refreshCounter();
+}
+
+export async function returnLate(item) {
+  try {
+    await api.post(`/api/v1/tickets/${item.id}/return`);
+    toast(t("msg.returned", { code: item.code, places: config.late_return_places }));
+  } catch (error) {
+    notice(error.message);
+  }
+  await Promise.all([refreshCounter(), loadToday()]);
+}

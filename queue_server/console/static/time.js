@@ -1,0 +1,31 @@
+// Time on the console: durations and times of day in the hall's zone. The server's clock may
+// differ from this PC's (or run from a training start time): timers follow the server, by the
+// offset seen in its answers.
+import { config, lang, t } from "./page.js";
+
+let offsetMs = 0;
+export function syncClock(serverIso) {
+  if (serverIso) offsetMs = Date.parse(serverIso) - Date.now();
+}
+export function serverNow() {
+  return Date.now() + offsetMs;
+}
+export function minutesSince(iso) {
+  return iso ? Math.max(0, Math.floor((serverNow() - Date.parse(iso)) / 60000)) : 0;
+}
+export function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
+}
+export function timeOfDay(iso) {
+  if (!iso) return "—";
+  return new Intl.DateTimeFormat(lang() === "en" ? "en-GB" : "id-ID", {
+    hour: "2-digit", minute: "2-digit", timeZone: config.timezone,
+  }).format(new Date(iso));
+}
+export function minutes(n) {
+  return t("minutes", { n });
+}
