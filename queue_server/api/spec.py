@@ -36,27 +36,33 @@ class Operation:
     auth: tuple[str, ...]
     tag: str
     errors: tuple[int, ...] = field(default=())
+    query: type[BaseModel] | None = None
+    # Other media types the 200 answer may come as (e.g. text/csv), besides JSON.
+    produces: tuple[str, ...] = ()
 
 
 OPERATIONS: list[Operation] = []
-Answer = BaseModel | tuple[BaseModel | None, int] | None
+Answer = BaseModel | tuple[BaseModel | None, int] | Response | None
 
 
 def endpoint(bp: Blueprint, method: str, rule: str, *, summary: str, tag: str,
              answers: dict[int, type[BaseModel] | None], body: type[BaseModel] | None = None,
              auth: tuple[str, ...] = (), errors: tuple[int, ...] = (400, 422),
+             query: type[BaseModel] | None = None, produces: tuple[str, ...] = (),
              ) -> Callable[[Callable[..., Answer]], Callable[..., ResponseReturnValue]]:
-    """Register `rule` on `bp`; the view gets `body=` (validated) and returns a model,
-    (model, status) or None (204)."""
+    """Register `rule` on `bp`; the view gets `body=` and `query=` (validated) and returns
+    a model, (model, status), None (204) or a ready Response (a file download)."""
 
     def decorate(view: Callable[..., Answer]) -> Callable[..., ResponseReturnValue]:
         OPERATIONS.append(Operation(method, f"{bp.url_prefix or ''}{rule}", summary, body,
-                                    answers, auth, tag, errors))
+                                    answers, auth, tag, errors, query, produces))
 
         @functools.wraps(view)
         def handle(**kwargs: Any) -> ResponseReturnValue:
             if body is not None:
                 kwargs["body"] = body.model_validate_json(_json_body())
+            if query is not None:
+                kwargs["query"] = query.model_validate(request.args.to_dict())
             return _render(view(**kwargs))
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=handle, methods=[method])
@@ -79,6 +85,8 @@ def _json_body() -> bytes:
 def _render(answer: Answer) -> ResponseReturnValue:
     if answer is None:
         return Response(status=204)
+    if isinstance(answer, Response):
+        return answer
     model, status = answer if isinstance(answer, tuple) else (answer, 200)
     if model is None:
         return Response(status=status)
@@ -93,6 +101,28 @@ def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
         parameters.append({"name": name, "in": "path", "required": True,
                            "schema": {"type": kind}})
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule), parameters
+
+
+def _query_parameters(model: type[BaseModel] | None) -> list[dict[str, Any]]:
+    """A query model's fields as OpenAPI query parameters (by their aliases)."""
+    if model is None:
+        return []
+    schema = model.model_json_schema(by_alias=True)
+    required = set(schema.get("required", []))
+    definitions = schema.get("$defs", {})
+    parameters = []
+    for name, field_schema in schema.get("properties", {}).items():
+        reference = field_schema.get("$ref", "")
+        resolved = definitions.get(reference.rsplit("/", 1)[-1], field_schema)
+        description = field_schema.get("description") or resolved.get("description")
+        clean = {k: v for k, v in {**resolved, **field_schema}.items()
+                 if k not in ("$ref", "title", "description")}
+        parameter: dict[str, Any] = {"name": name, "in": "query",
+                                     "required": name in required, "schema": clean}
+        if description:
+            parameter["description"] = description
+        parameters.append(parameter)
+    return parameters
 
 
 def openapi_document(title: str, version: str) -> dict[str, Any]:
@@ -112,6 +142,7 @@ def openapi_document(title: str, version: str) -> dict[str, Any]:
             "summary": operation.summary, "tags": [operation.tag],
             "operationId": f"{operation.method.lower()}_{name}", "responses": {},
         }
+        parameters += _query_parameters(operation.query)
         if parameters:
             entry["parameters"] = parameters
         if operation.body is not None:
@@ -122,6 +153,10 @@ def openapi_document(title: str, version: str) -> dict[str, Any]:
             if model is not None:
                 response["content"] = {"application/json": {
                     "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}
+            if status == 200 and operation.produces:
+                response.setdefault("content", {}).update(
+                    {kind: {"schema": {"type": "string", "format": "binary"}}
+                     for kind in operation.produces})
             entry["responses"][str(status)] = response
         for status in operation.errors:
             entry["responses"][str(status)] = {

@@ -67,6 +67,12 @@ class Dialect:
                                          f"{self.offset:+d} minutes", "start of day",
                                          f"{1440 - self.offset:+d} minutes"), UTCDateTime())
 
+    def whole(self, value: Any) -> ColumnElement[int]:
+        """The whole part of a non-negative number (PostgreSQL's CAST would round it)."""
+        if self.postgres:
+            return cast(func.floor(value), Integer)
+        return cast(value, Integer)
+
     def earliest(self, first: Any, second: Any) -> ColumnElement[Any]:
         if self.postgres:
             return func.least(first, second)
