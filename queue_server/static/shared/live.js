@@ -14,6 +14,9 @@ export const RETRY = Object.freeze({ firstMs: 500, maxMs: 5000, jitter: 0.5 });
 const NO_EPOCH = "-"; // what a room's epoch is while the server sends none
 const SEEN_KEEP = 500; // event ids remembered; far more than arrive between two snapshots
 const ASK_TIMEOUT_MS = 10000; // an unanswered snapshot request stops holding the next one
+// A snapshot that does not reach a gap is asked again this many times at most; then its own
+// numbers are taken (a server that lost the missing events cannot send them either).
+const NEED_TRIES = 2;
 
 // Every open connection, so a test (or a console) can look at a page's live state.
 export const connections = [];
@@ -103,7 +106,7 @@ export function connectLive({
       // The server's numbers started again (a Redis restart): a low number is new, not old.
       stats.epochs += 1;
       rooms.set(room, { seq: event.seq, epoch });
-      needs.set(room, { seq: event.seq, epoch });
+      needs.set(room, { seq: event.seq, epoch, tries: 0 });
       catchUp = true;
       ask();
       return true;
@@ -111,7 +114,7 @@ export function connectLive({
     if (event.seq <= known.seq) return false;
     if (event.seq > known.seq + 1) {
       stats.gaps += 1;
-      needs.set(room, { seq: event.seq - 1, epoch });
+      needs.set(room, { seq: event.seq - 1, epoch, tries: 0 });
       catchUp = true;
       ask();
     }
@@ -140,24 +143,26 @@ export function connectLive({
     draw(event);
   }
 
-  /** Take a snapshot's numbers; the rooms whose gap it does not cover yet. */
+  /** Take a snapshot's numbers; true when it does not reach a gap seen since it was asked. */
   function baseline(snapshot) {
     const seqs = snapshot.seqs
       || (typeof snapshot.room === "string" ? { [snapshot.room]: snapshot.seq } : {});
+    let uncovered = false;
     for (const [room, seq] of Object.entries(seqs)) {
       if (!Number.isInteger(seq)) continue;
       const epoch = epochOf(snapshot, room);
+      const need = needs.get(room);
+      if (need && (epoch !== need.epoch || seq < need.seq) && ++need.tries < NEED_TRIES) {
+        uncovered = true; // older than what this page has seen: keep counting from there
+        continue;
+      }
+      needs.delete(room);
       const known = rooms.get(room);
       if (known && known.epoch === epoch) known.seq = Math.max(known.seq, seq);
-      else if (!needs.has(room) || needs.get(room).epoch === epoch) rooms.set(room, { seq, epoch });
+      else rooms.set(room, { seq, epoch });
     }
-    for (const [room, need] of needs) {
-      const now = rooms.get(room);
-      const covered = !(room in seqs) || !now
-        || (now.epoch === need.epoch && seqs[room] >= need.seq);
-      if (covered) needs.delete(room);
-    }
-    return needs.size > 0;
+    for (const room of needs.keys()) if (!(room in seqs)) needs.delete(room);
+    return uncovered;
   }
 
   function onSnapshotMessage(snapshot) {

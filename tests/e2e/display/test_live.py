@@ -106,3 +106,59 @@ def test_the_page_follows_the_servers_clock_in_wita_not_the_tv_boxs(
         assert page.text_content("#clock-tz") == "WITA"
     finally:
         context.close()
+
+
+# The display's own listener for an event, taken off its socket (the page misses what the
+# server sends meanwhile) and put back.
+DETACH = """name => {
+  const socket = window.antreDisplay.socket;
+  window.__detached = socket.listeners(name)[0];
+  socket.off(name, window.__detached);
+}"""
+ATTACH = "name => window.antreDisplay.socket.on(name, window.__detached)"
+
+
+def live_stats(page: Any) -> dict[str, Any]:
+    stats: dict[str, Any] = page.evaluate("({...window.antreDisplay.live.stats})")
+    return stats
+
+
+def test_a_missed_call_is_caught_up_by_exactly_one_snapshot_and_said(
+        hall: Hall, open_display: OpenDisplay) -> None:
+    main = open_display(hall, "aula")
+    missed = hall.call("L12")["code"]
+    wait_said(main, missed)
+    before = live_stats(main)
+
+    main.evaluate(DETACH, "ticket_called")
+    hall.recall("L12")  # a recall sends the display nothing but the call: this one is lost
+    main.wait_for_timeout(300)
+    main.evaluate(ATTACH, "ticket_called")
+    heard = hall.call("L01")["code"]  # the next event shows the gap
+
+    wait_said(main, heard)
+    wait_said(main, missed, times=2)  # the lost recall, said from the snapshot that caught up
+    after = live_stats(main)
+    assert after["gaps"] - before["gaps"] == 1, (before, after)
+    assert after["asked"] - before["asked"] == 1, (before, after)
+
+
+def test_a_call_under_a_new_epoch_is_shown_though_its_number_is_lower(
+        hall: Hall, open_display: OpenDisplay) -> None:
+    main = open_display(hall, "aula")
+    main.evaluate("window.antreDisplay.socket.on('ticket_called', c => { window.__last = c; })")
+    code = hall.call("L02")["code"]
+    wait_said(main, code)
+    asked = live_stats(main)["asked"]
+    # The server's numbers started again (its Redis restarted): seq 1 is new, not old.
+    main.evaluate("""() => {
+      const [draw] = window.antreDisplay.socket.listeners("ticket_called");
+      const call = window.__last;
+      draw({...call, code: "Z-901", at: new Date(Date.parse(call.at) + 1000).toISOString(),
+            seq: 1, epoch: "after-restart", event_id: "epoch-test"});
+    }""")
+    wait_shown(main, "Z-901")
+    wait_said(main, "Z-901")
+    stats = live_stats(main)
+    assert stats["epochs"] == 1
+    assert stats["asked"] > asked  # and the page asked for the hall as it is now

@@ -97,7 +97,8 @@ def test_the_page_and_all_it_loads_stay_under_300_kb(hall: Hall, browser: Any) -
         assert any(url.endswith("/vendor/socket.io.min.js") for url in sizes)
         assert total < PAGE_BUDGET, sizes
         # No framework: our own code is a few small files.
-        ours = sum(size for url, size in sizes.items() if "/display/static/" in url)
+        ours = sum(size for url, size in sizes.items()
+                   if "/display/static/" in url or "/static/shared/" in url)
         assert ours < 60 * 1024, sizes
     finally:
         context.close()
