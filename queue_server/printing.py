@@ -12,7 +12,7 @@ answer lost on the way never prints a ticket twice.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -20,13 +20,11 @@ from sqlalchemy.orm import Session
 
 from queue_server.config import HallConfig
 from queue_server.models import (
-    OPEN_STATUSES,
     Device,
     DeviceKind,
-    PrintStatus,
     Ticket,
 )
-from queue_server.queue.common import get_site, record, service_day
+from queue_server.queue.printjobs import job_id, printer_state
 from queue_server.readmodels import (
     PRINTER_MESSAGES,
     print_message,
@@ -38,91 +36,8 @@ from queue_server.snapshots import local_iso
 
 log = logging.getLogger(__name__)
 
-AGENT_FRESH = timedelta(seconds=20)  # four missed status reports: the agent is gone
-# A job older than this is not printed when its agent comes back: the visitor has moved on
-# (the kiosk page showed the number on screen after a few seconds), and a stray ticket in
-# the tray would only confuse the next one. Staff can still reprint it.
-RESEND_WITHIN = timedelta(minutes=2)
-PRINT_ERRORS = ("no_agent", "no_answer", "offline", "paper_out", "cover_open", "error")
 PRIORITY_LABELS = {"lansia": "Lansia", "disabilitas": "Disabilitas", "ibu_hamil": "Ibu hamil",
                    "anak": "Anak"}
-
-
-# --- Presence and the tickets' print state (a session and a clock; no Socket.IO) -----------
-
-def agent_connected(device: Device, now: datetime) -> bool:
-    seen = device.agent_seen_at
-    return seen is not None and now - seen <= AGENT_FRESH
-
-
-def start_print(session: Session, now: datetime, ticket: Ticket, kiosk: Device, *,
-                user_id: int | None = None) -> bool:
-    """A new print attempt at the kiosk: True (pending; send the job after the commit) when
-    its agent is connected; otherwise the ticket is marked failed (`no_agent`) and stays
-    valid. `user_id` is the staff member asking for a reprint."""
-    ticket.print_attempts += 1
-    ticket.print_sent_at = now
-    if user_id is not None:
-        record(session, ticket, "reprinted", now, from_status=ticket.status, user_id=user_id,
-               attempt=ticket.print_attempts)
-    if agent_connected(kiosk, now):
-        ticket.print_status, ticket.print_error = PrintStatus.PENDING, None
-        return True
-    _fail(session, now, ticket, "no_agent")
-    return False
-
-
-def settle(session: Session, now: datetime, ticket: Ticket, attempt: int, ok: bool,
-           error: str | None = None, detail: str | None = None) -> bool:
-    """Apply the agent's answer to job `attempt`; False when it changes nothing (an answer
-    to an older attempt, or one already counted)."""
-    if attempt != ticket.print_attempts:
-        return False
-    if ok and ticket.print_status in (PrintStatus.PENDING, PrintStatus.FAILED):
-        # FAILED too: a job given up as `no_answer` that did print in the end.
-        ticket.print_status, ticket.print_error = PrintStatus.PRINTED, None
-        record(session, ticket, "printed", now, from_status=ticket.status, attempt=attempt)
-        return True
-    if not ok and ticket.print_status is PrintStatus.PENDING:
-        _fail(session, now, ticket, error if error in PRINT_ERRORS else "error", detail)
-        return True
-    return False
-
-
-def _fail(session: Session, now: datetime, ticket: Ticket, error: str,
-          detail: str | None = None) -> None:
-    ticket.print_status, ticket.print_error = PrintStatus.FAILED, error
-    record(session, ticket, "print_failed", now, from_status=ticket.status,
-           attempt=ticket.print_attempts, error=error, detail=(detail or "")[:300])
-
-
-def take_pending(session: Session, now: datetime,
-                 kiosk_id: str) -> tuple[list[Ticket], list[Ticket]]:
-    """Today's jobs of the kiosk still waiting for an answer: (to send again, given up).
-    Those too old to print now, or whose ticket is over, are settled as failed
-    (`no_answer`)."""
-    day = service_day(get_site(session), now)
-    pending = session.scalars(
-        select(Ticket).where(Ticket.kiosk_id == kiosk_id, Ticket.service_day == day,
-                             Ticket.print_status == PrintStatus.PENDING)
-        .order_by(Ticket.id)).all()
-    resend, given_up = [], []
-    for ticket in pending:
-        sent = ticket.print_sent_at or ticket.issued_at
-        if ticket.status in OPEN_STATUSES and now - sent <= RESEND_WITHIN:
-            resend.append(ticket)
-        else:
-            _fail(session, now, ticket, "no_answer")
-            given_up.append(ticket)
-    return resend, given_up
-
-
-def printer_state(device: Device, now: datetime) -> str:
-    """What staff are shown: the agent's last report, or `no_agent`."""
-    if not agent_connected(device, now):
-        return "no_agent"
-    state = device.printer_status
-    return state if state in PRINTER_MESSAGES else "unknown"
 
 
 def state_messages(state: str) -> tuple[str, str]:
@@ -160,7 +75,7 @@ def job_payload(session: Session, ticket: Ticket, hall: HallConfig,
         label = f"PRIORITAS - {reason}" if reason else "PRIORITAS"
     settings = kiosk.settings or {}
     return {
-        "job_id": f"{ticket.id}.{ticket.print_attempts}",
+        "job_id": job_id(ticket),
         "ticket": {
             "site_name": site.name, "site_address": site.address,
             "agency_name": shown.agency_name, "service_name": shown.service_name,

@@ -29,6 +29,7 @@ from queue_server.queue.estimates import (
     service_load,
     service_loads,
 )
+from queue_server.queue.order import waiting_order
 from queue_server.schemas import (
     AgencyOut,
     CounterOut,
@@ -174,7 +175,7 @@ def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut
             | ((Ticket.counter_id == counter.id)
                & Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING,
                                     TicketStatus.PARKED])))
-        .order_by(Ticket.priority.desc(), Ticket.queue_key, Ticket.id)
+        .order_by(*waiting_order())
         .options(selectinload(Ticket.service))).all()
     current = None
     waiting, parked = [], []

@@ -39,6 +39,7 @@ from queue_server.queue.availability import availability
 from queue_server.queue.common import get_site, service_day, site_time, zone
 from queue_server.queue.counters import CounterSituation, allowed_actions, recalls_left
 from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, service_loads
+from queue_server.queue.order import RankKey, rank_key, waiting_order
 from queue_server.readmodels import counter_out, public_ticket, services_overview
 from queue_server.schemas import PublicTicketOut
 
@@ -46,9 +47,6 @@ log = logging.getLogger(__name__)
 
 CALL_KINDS = ("called", "recalled")
 RECENT_CALLS = 10
-
-# (regular, queue key, id): the order in which ahead_of counts waiting tickets.
-RankKey = tuple[bool, datetime, int]
 
 
 def local_iso(moment: datetime, timezone: str) -> str:
@@ -332,10 +330,6 @@ def _queue_state(site: Site, local: datetime, service: Service, row: ServiceDay 
     }
 
 
-def rank_key(priority: bool, queue_key: datetime, ticket_id: int) -> RankKey:
-    return (not priority, queue_key, ticket_id)
-
-
 def moved_places(session: Session, service: Service, day: date, after: RankKey | None,
                  skip: Collection[int],
                  load: Callable[[], ServiceLoad]) -> list[tuple[int, dict[str, Any]]]:
@@ -348,7 +342,7 @@ def moved_places(session: Session, service: Service, day: date, after: RankKey |
                Ticket.call_count)
         .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == service.id,
                Ticket.service_day == day)
-        .order_by(Ticket.priority.desc(), Ticket.queue_key, Ticket.id))
+        .order_by(*waiting_order()))
     moved = []
     pace: ServiceLoad | None = None
     for ahead, (ticket_id, code, priority, queue_key, issued_at, calls) in enumerate(rows):

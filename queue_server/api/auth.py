@@ -16,6 +16,8 @@ from queue_server.context import db, runtime
 from queue_server.extensions import csrf
 from queue_server.models import Counter, Device, DeviceKind, Role, User
 from queue_server.people import device_by_token, user_by_token
+from queue_server.queue import counters
+from queue_server.queue.errors import UnknownCounter
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -88,20 +90,22 @@ def may_see_agency(user: User, agency_id: int) -> bool:
 def counter_for(user: User, counter_id: str, *, acting: bool) -> Counter:
     """The counter, if this user may see it (`acting`: and work it).
 
-    An officer works only at counters of their agencies, and only at the one they opened;
-    supervisors and administrators may act on any counter in their scope (to close one left
-    open, say).
+    Staff see the counters of their agencies (an administrator: all). Acting, the counter is
+    locked for the request's transaction (the engine's actions then find it held, not read
+    again) and the engine says whether this user may work it (`require_holder`).
     """
-    counter = db().get(Counter, counter_id)
-    if counter is None or not counter.active:
-        raise ApiError("unknown_counter", 404, f"Loket '{counter_id}' tidak dikenal.",
-                       f"Unknown counter '{counter_id}'.")
+    if acting:
+        counter = counters.lock_counter(db(), counter_id)
+    else:
+        found = db().get(Counter, counter_id)
+        if found is None or not found.active:
+            raise UnknownCounter(counter=counter_id)
+        counter = found
     if not may_see_agency(user, counter.agency_id):
         raise ApiError("forbidden", 403, f"{counter.name} bukan loket instansi Anda.",
                        f"{counter.name} is not a counter of your agency.")
-    if acting and user.role is Role.OFFICER and counter.officer_id not in (None, user.id):
-        raise ApiError("counter_taken", 409, f"{counter.name} sedang dibuka petugas lain.",
-                       f"{counter.name} is open by another officer.")
+    if acting:
+        counters.require_holder(db(), counter, user.id, take_over=user.role is not Role.OFFICER)
     return counter
 
 

@@ -9,8 +9,10 @@ from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.printagent import send_jobs
-from queue_server.models import OPEN_STATUSES, Device, Role, Ticket
-from queue_server.printing import agent_connected, kiosk_views, start_print
+from queue_server.models import Role, Ticket
+from queue_server.printing import kiosk_views
+from queue_server.queue import printjobs
+from queue_server.queue.errors import UnknownTicket
 from queue_server.readmodels import ticket_out
 from queue_server.schemas import KiosksOut, TicketOut
 
@@ -31,25 +33,11 @@ def register(bp: Blueprint) -> None:
         user = require_user()
         ticket = db().get(Ticket, ticket_id)
         if ticket is None:
-            raise ApiError("unknown_ticket", 404, f"Tiket {ticket_id} tidak dikenal.",
-                           f"Unknown ticket {ticket_id}.")
+            raise UnknownTicket()
         if user.role is Role.OFFICER and not may_see_agency(user, ticket.service.agency_id):
             raise ApiError("forbidden", 403, "Tiket ini bukan layanan instansi Anda.",
                            "This ticket is not for a service of your agency.")
-        kiosk = db().get(Device, ticket.kiosk_id) if ticket.kiosk_id else None
-        if kiosk is None:
-            raise ApiError("no_kiosk", 409, "Tiket ini tidak diambil di kios; tidak ada "
-                           "printer untuk mencetaknya.",
-                           "This ticket was not issued at a kiosk; no printer can print it.")
-        if ticket.status not in OPEN_STATUSES:
-            raise ApiError("ticket_closed", 409, f"Tiket {ticket.code} sudah selesai.",
-                           f"Ticket {ticket.code} is over.")
-        if not agent_connected(kiosk, now()):
-            raise ApiError("no_agent", 409, f"Printer {kiosk.name} tidak tersambung; periksa "
-                           "agen cetak di PC kios.",
-                           f"The printer of {kiosk.name} is not connected; check the print "
-                           "agent on the kiosk PC.")
-        start_print(db(), now(), ticket, kiosk, user_id=user.id)
+        printjobs.reprint(db(), now(), ticket, user.id)
         commit()
         send_jobs(db(), [ticket])
         return ticket_out(db(), ticket, runtime().hall.site.public_url, language())

@@ -10,8 +10,8 @@ from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.printagent import send_jobs
 from queue_server.models import Channel, Device, DeviceKind
-from queue_server.printing import start_print
 from queue_server.queue.issuing import cancel_ticket, find_ticket_by_token, issue_ticket
+from queue_server.queue.printjobs import start_print
 from queue_server.readmodels import public_ticket, services_overview, ticket_out
 from queue_server.schemas import (
     IssueRequest,

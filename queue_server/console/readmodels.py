@@ -42,9 +42,9 @@ from queue_server.models import (
     TicketStatus,
     User,
 )
-from queue_server.printing import printer_state
 from queue_server.queue.common import get_site, service_day, zone
 from queue_server.queue.operations import effective_quota
+from queue_server.queue.printjobs import printer_state
 from queue_server.readmodels import services_overview
 from queue_server.schemas import OfficerOut, QueueItem
 

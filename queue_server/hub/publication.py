@@ -19,10 +19,10 @@ from queue_server.hub.rooms import Message, agency_staff_rooms, fan_out, room
 from queue_server.models import Counter, Device, DeviceKind, Service, Ticket, counter_services
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.estimates import ServiceLoad, service_loads
+from queue_server.queue.order import RankKey, rank_key
 from queue_server.readmodels import public_ticket
 from queue_server.snapshots import (
     CALL_KINDS,
-    RankKey,
     call_count_of,
     call_payload,
     counter_summaries,
@@ -30,7 +30,6 @@ from queue_server.snapshots import (
     covers,
     moved_places,
     queue_states,
-    rank_key,
 )
 
 # Ticket events after which other visitors' places in that service's line differ. A finish

@@ -33,6 +33,7 @@ from queue_server.queue.errors import (
     UnknownTicket,
 )
 from queue_server.queue.issuing import find_service
+from queue_server.queue.order import waiting_order
 
 NUDGE = timedelta(milliseconds=1)
 
@@ -93,8 +94,7 @@ def call_next(session: Session, now: datetime, counter_id: str,
         .where(Ticket.status == TicketStatus.WAITING,
                Ticket.service_id.in_(_served_ids(counter)),
                Ticket.service_day == service_day(site, now))
-        .order_by(Ticket.priority.asc() if regular_first else Ticket.priority.desc(),
-                  Ticket.queue_key, Ticket.id)
+        .order_by(*waiting_order(regular_first=regular_first))
         .limit(1)
         .with_for_update(skip_locked=True)
         .execution_options(populate_existing=True))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from queue_server.models import (
     ACTIVE_STATUSES,
@@ -26,14 +26,46 @@ from queue_server.queue.errors import (
     UnknownCounter,
 )
 
+LOCKED = "antre.locked_counters"  # in session.info: counters this transaction holds
+
 
 def lock_counter(session: Session, counter_id: str) -> Counter:
     """Load a counter and hold its row for this transaction, so that two presses at one
-    counter (two tabs, a double click) are applied one after the other."""
-    counter = session.get(Counter, counter_id, with_for_update=True, populate_existing=True)
+    counter (two tabs, a double click) are applied one after the other.
+
+    The row is read once per transaction: the view that checks who may act, the action and
+    the steps it is made of (finish, then call next) all lock the same counter, and once
+    held it cannot change under them.
+    """
+    locked: set[str] = session.info.setdefault(LOCKED, set())
+    if counter_id in locked:
+        counter = session.get(Counter, counter_id)
+    else:
+        counter = session.get(Counter, counter_id, with_for_update=True,
+                              populate_existing=True)
     if counter is None or not counter.active:
         raise UnknownCounter(counter=counter_id)
+    locked.add(counter_id)
     return counter
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_locks(session: Session, transaction: SessionTransaction) -> None:
+    # Row locks last to the end of the outermost transaction (a savepoint keeps them).
+    if transaction.parent is None:
+        session.info.pop(LOCKED, None)
+
+
+def require_holder(session: Session, counter: Counter, user_id: int, *,
+                   take_over: bool = False) -> None:
+    """An officer works at a free counter or the one they opened, never at one another
+    officer holds. `take_over`: a supervisor or administrator may act on any counter (to
+    close one left open, say)."""
+    if take_over or counter.state is CounterState.CLOSED or \
+            counter.officer_id in (None, user_id):
+        return
+    officer = session.get(User, counter.officer_id)
+    raise CounterTaken(counter=counter.name, officer=officer.name if officer else "?")
 
 
 def active_ticket(session: Session, counter: Counter) -> Ticket | None:
@@ -73,9 +105,7 @@ def open_counter(session: Session, now: datetime, counter_id: str, user_id: int)
     """The officer takes the counter. An officer works at one counter at a time: their other
     idle counters are closed; a busy one must be finished first."""
     counter = lock_counter(session, counter_id)
-    if counter.state is not CounterState.CLOSED and counter.officer_id not in (None, user_id):
-        officer = session.get(User, counter.officer_id)
-        raise CounterTaken(counter=counter.name, officer=officer.name if officer else "?")
+    require_holder(session, counter, user_id)
     others = session.scalars(
         select(Counter).where(Counter.officer_id == user_id, Counter.id != counter.id,
                               Counter.state != CounterState.CLOSED)).all()

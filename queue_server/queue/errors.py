@@ -159,3 +159,23 @@ class NotToday(DomainError):
     code = "not_today"
     message_id = "Tiket {ticket} bukan tiket hari ini."
     message_en = "Ticket {ticket} is not from today."
+
+
+# --- Printing -------------------------------------------------------------------------------
+
+class NotIssuedAtKiosk(DomainError):
+    code = "no_kiosk"
+    message_id = "Tiket ini tidak diambil di kios; tidak ada printer untuk mencetaknya."
+    message_en = "This ticket was not issued at a kiosk; no printer can print it."
+
+
+class TicketOver(DomainError):
+    code = "ticket_closed"
+    message_id = "Tiket {ticket} sudah selesai."
+    message_en = "Ticket {ticket} is over."
+
+
+class PrintAgentAbsent(DomainError):
+    code = "no_agent"
+    message_id = "Printer {kiosk} tidak tersambung; periksa agen cetak di PC kios."
+    message_en = "The printer of {kiosk} is not connected; check the print agent on the kiosk PC."

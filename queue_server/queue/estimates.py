@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from queue_server.models import (
@@ -17,6 +17,7 @@ from queue_server.models import (
     TicketStatus,
     counter_services,
 )
+from queue_server.queue.order import ranks_before
 
 RECENT_SERVED = 20  # the average follows the day's pace without one slow visitor dominating
 
@@ -32,14 +33,11 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     """Waiting tickets of the same service that will be called before this one."""
     if ticket.status is not TicketStatus.WAITING:
         return 0
-    earlier = and_(Ticket.priority == ticket.priority, or_(
-        Ticket.queue_key < ticket.queue_key,
-        and_(Ticket.queue_key == ticket.queue_key, Ticket.id < ticket.id)))
-    ranks_before = or_(Ticket.priority, earlier) if not ticket.priority else earlier
     count = session.scalar(
         select(func.count()).select_from(Ticket)
         .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == ticket.service_id,
-               Ticket.service_day == ticket.service_day, ranks_before))
+               Ticket.service_day == ticket.service_day,
+               ranks_before(ticket.priority, ticket.queue_key, ticket.id)))
     return count or 0
 
 

@@ -133,6 +133,7 @@ def test_allowed_actions_agree_with_the_engine(sqlite_hall: Hall) -> None:
         with hall.sessions.begin() as session:
             return action(session, hall.clock.now(), *args, **kwargs)
 
+    assert tuple(_runs()) == COUNTER_ACTIONS  # every action is tried, none forgotten
     ayu = act(lambda s, now: add_user(s, now, "ayu", "Ayu", Role.OFFICER, "rahasia123",
                                       ["DUKCAPIL"]).id)
     assert _judge(hall, ayu, None) == (["close"], None)
