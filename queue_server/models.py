@@ -257,7 +257,7 @@ class Device(Base):
     printer_status: Mapped[str | None] = mapped_column(String(20))
     printer_status_at: Mapped[datetime | None]
     # A kiosk's print agent: stamped when it connects and at each status report, cleared when
-    # it leaves; a stamp older than a few reports means it is gone (see queue_server.printing).
+    # it leaves; a stamp older than a few reports means it is gone (queue/printjobs.py).
     agent_seen_at: Mapped[datetime | None]
 
 

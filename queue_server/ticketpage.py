@@ -19,7 +19,7 @@ from queue_server.models import Ticket
 from queue_server.queue.common import zone
 from queue_server.queue.errors import UnknownTicket
 from queue_server.queue.issuing import find_ticket_by_token
-from queue_server.readmodels import public_ticket, tracking_url
+from queue_server.readmodels.tickets import public_ticket, tracking_url
 from queue_server.schemas import PublicTicketOut
 
 bp = Blueprint("ticketpage", __name__, url_prefix="/t", template_folder="templates",

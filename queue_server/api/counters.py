@@ -17,7 +17,8 @@ from queue_server.context import commit, db, now, runtime
 from queue_server.models import Counter, Ticket, User
 from queue_server.queue import calling, counters
 from queue_server.queue.counters import active_ticket
-from queue_server.readmodels import counter_out, ticket_out
+from queue_server.readmodels.counters import counter_out
+from queue_server.readmodels.tickets import ticket_out
 from queue_server.schemas import (
     ActionOut,
     BreakRequest,

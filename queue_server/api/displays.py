@@ -14,8 +14,8 @@ from queue_server.context import db, now, runtime
 from queue_server.hub.publisher import hub
 from queue_server.hub.rooms import room
 from queue_server.models import Device, DeviceKind
+from queue_server.readmodels.displays import display_snapshot
 from queue_server.schemas import Model
-from queue_server.snapshots import display_snapshot
 
 
 class DisplaySnapshot(Model):

@@ -10,10 +10,10 @@ from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.printagent import send_jobs
 from queue_server.models import Role, Ticket
-from queue_server.printing import kiosk_views
 from queue_server.queue import printjobs
 from queue_server.queue.errors import UnknownTicket
-from queue_server.readmodels import ticket_out
+from queue_server.readmodels.kiosks import kiosk_views
+from queue_server.readmodels.tickets import ticket_out
 from queue_server.schemas import KiosksOut, TicketOut
 
 

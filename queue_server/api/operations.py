@@ -10,7 +10,6 @@ from queue_server.api.auth import counter_for, may_see_agency, require_user
 from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
 from queue_server.console import presence
-from queue_server.console.readmodels import counter_choices, counter_today, overview
 from queue_server.console.schemas import (
     CountersOut,
     CounterTodayOut,
@@ -28,7 +27,9 @@ from queue_server.models import DeviceKind, Role, ServiceDay, Ticket, User
 from queue_server.queue import calling
 from queue_server.queue import operations as ops
 from queue_server.queue.issuing import find_service
-from queue_server.readmodels import ticket_out
+from queue_server.readmodels.counters import counter_choices, counter_today
+from queue_server.readmodels.floor import overview
+from queue_server.readmodels.tickets import ticket_out
 from queue_server.schemas import EmptyRequest, TicketOut
 
 STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.OFFICER)

@@ -12,7 +12,8 @@ from queue_server.hub.printagent import send_jobs
 from queue_server.models import Channel, Device, DeviceKind
 from queue_server.queue.issuing import cancel_ticket, find_ticket_by_token, issue_ticket
 from queue_server.queue.printjobs import start_print
-from queue_server.readmodels import public_ticket, services_overview, ticket_out
+from queue_server.readmodels.services import services_overview
+from queue_server.readmodels.tickets import public_ticket, ticket_out
 from queue_server.schemas import (
     IssueRequest,
     PublicTicketOut,

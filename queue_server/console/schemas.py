@@ -4,15 +4,11 @@ today's operations. Declared like queue_server.schemas, so they validate and doc
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import Field
 
 from queue_server.models import CounterState, TicketStatus
-from queue_server.schemas import Model, OfficerOut, QueueItem, Request
-
-PrinterState = Literal["ok", "paper_low", "paper_out", "cover_open", "offline", "error",
-                       "unknown", "no_agent"]
+from queue_server.schemas import Model, OfficerOut, PrinterState, QueueItem, Request
 
 # --- Requests -------------------------------------------------------------------------------
 

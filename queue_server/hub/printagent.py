@@ -33,10 +33,11 @@ from queue_server.extensions import socketio
 from queue_server.hub.publisher import hub
 from queue_server.hub.rooms import ALL_STAFF, SUBSCRIPTION, Message, Subscription, fan_out, room
 from queue_server.models import Agency, Device, Service, Ticket
-from queue_server.printing import job_payload, state_messages, status_payload
 from queue_server.queue.printjobs import printer_state, settle, take_pending
+from queue_server.readmodels.common import local_iso
+from queue_server.readmodels.kiosks import state_messages, status_payload
+from queue_server.readmodels.printjob import job_payload
 from queue_server.schemas import PrinterReportIn, PrintResultIn
-from queue_server.snapshots import local_iso
 
 log = logging.getLogger(__name__)
 

@@ -20,17 +20,16 @@ from queue_server.models import Counter, Device, DeviceKind, Service, Ticket, co
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.estimates import ServiceLoad, service_loads
 from queue_server.queue.order import RankKey, rank_key
-from queue_server.readmodels import public_ticket
-from queue_server.snapshots import (
+from queue_server.readmodels.counters import counter_summaries
+from queue_server.readmodels.displays import (
     CALL_KINDS,
     call_count_of,
     call_payload,
-    counter_summaries,
     covered_agencies,
     covers,
-    moved_places,
-    queue_states,
 )
+from queue_server.readmodels.services import queue_states
+from queue_server.readmodels.tickets import moved_places, public_ticket
 
 # Ticket events after which other visitors' places in that service's line differ. A finish
 # changes the pace (so the estimates) too, but the call that follows it tells everyone anyway.

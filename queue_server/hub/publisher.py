@@ -25,8 +25,9 @@ from queue_server.hub.sequences import Sequences
 from queue_server.models import Device, DeviceKind
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.rollover import expire_past_days
+from queue_server.readmodels.connections import connection_snapshot
+from queue_server.readmodels.displays import CALL_KINDS
 from queue_server.runtime import Runtime
-from queue_server.snapshots import CALL_KINDS, connection_snapshot
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from sqlalchemy import event, func, select
 
 from queue_server.models import Device, Site, TicketEvent
 from queue_server.queue import calling
-from queue_server.snapshots import display_snapshot
+from queue_server.readmodels.displays import display_snapshot
 from tests.realtime.conftest import HubHall
 from tests.support.halls import wita
 

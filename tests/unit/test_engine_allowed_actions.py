@@ -19,7 +19,7 @@ from queue_server.queue.counters import (
     recalls_left,
     recalls_to_go,
 )
-from queue_server.readmodels import counter_out
+from queue_server.readmodels.counters import counter_out
 from tests.support.halls import Hall
 
 

@@ -175,6 +175,13 @@ def test_the_engine_imports_no_framework_and_no_outer_layer(graph: Graph) -> Non
         "queue_server.readmodels", "queue_server.runtime")) == []
 
 
+def test_read_models_and_the_hub_stay_below_the_views(graph: Graph) -> None:
+    assert breaches(graph, "queue_server.readmodels", (
+        "flask", "flask_socketio", "queue_server.hub", "queue_server.api",
+        "queue_server.context", "queue_server.app")) == []
+    assert breaches(graph, "queue_server.hub", ("queue_server.api", "queue_server.app")) == []
+
+
 def test_kiosk_and_display_never_touch_the_database(graph: Graph) -> None:
     for package in ("kiosk", "display"):
         assert breaches(graph, package, ("queue_server.models", "queue_server.db",

@@ -1,0 +1,32 @@
+"""What each connection starts from (its `snapshot`): a display's screen, a kiosk's services,
+a visitor's ticket, a counter's console, a staff member's agencies or a print agent's
+printer. The hub adds its room numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from queue_server.config import HallConfig
+from queue_server.readmodels.counters import counter_view
+from queue_server.readmodels.displays import display_view
+from queue_server.readmodels.floor import staff_view
+from queue_server.readmodels.kiosks import agent_view, kiosk_view
+from queue_server.readmodels.tickets import ticket_view
+
+_VIEWS: dict[str, Callable[[Session, datetime, HallConfig, str, str], dict[str, Any]]] = {
+    "display": display_view, "kiosk": kiosk_view, "ticket": ticket_view,
+    "counter": counter_view, "staff": staff_view, "agent": agent_view,
+}
+
+
+def connection_snapshot(session: Session, now: datetime, hall: HallConfig, kind: str,
+                        key: str, language: str = "id") -> dict[str, Any]:
+    """What a connection starts from: a display's screen, a kiosk's services, a visitor's
+    ticket, a counter's console, a staff member's agencies or a print agent's printer (its
+    numbers are the hub's).
+    LookupError when the device, ticket, counter or user is gone."""
+    return {"kind": kind, **_VIEWS[kind](session, now, hall, key, language)}

@@ -1,0 +1,209 @@
+"""Counters as their officers see them: the counter's answer with what may be done now, the
+summaries events carry, the counters a user may open, and the officer's day."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from queue_server.config import HallConfig
+from queue_server.console.schemas import CounterChoice, CounterTodayOut, OwnDay
+from queue_server.models import (
+    ACTIVE_STATUSES,
+    Agency,
+    Counter,
+    CounterState,
+    Role,
+    Service,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+    User,
+    counter_services,
+)
+from queue_server.queue.common import get_site, service_day
+from queue_server.queue.counters import CounterSituation, allowed_actions, recalls_left
+from queue_server.queue.order import waiting_order
+from queue_server.readmodels.common import day_bounds, find_active, minutes_since, officer_out
+from queue_server.schemas import CounterOut, CurrentTicket, QueueItem
+
+RECENT_NO_SHOWS = 20
+
+
+def queue_item(ticket: Ticket, now: datetime) -> QueueItem:
+    return QueueItem(
+        id=ticket.id, code=ticket.code, service=ticket.service.code, priority=ticket.priority,
+        priority_reason=ticket.priority_reason, status=ticket.status,
+        issued_at=ticket.issued_at, waited_min=minutes_since(ticket.issued_at, now))
+
+
+def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut:
+    """The counter as its officer sees it: state, the active ticket, the queue, parked."""
+    site = get_site(session)
+    day = service_day(site, now)
+    served: list[Service] = [s for s in counter.services if s.active]
+    tickets = session.scalars(
+        select(Ticket)
+        .where(Ticket.service_day == day, (
+            (Ticket.status == TicketStatus.WAITING)
+            & Ticket.service_id.in_([s.id for s in served]))
+            | ((Ticket.counter_id == counter.id)
+               & Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING,
+                                    TicketStatus.PARKED])))
+        .order_by(*waiting_order())
+        .options(selectinload(Ticket.service))).all()
+    current = None
+    waiting, parked = [], []
+    for ticket in tickets:
+        if ticket.status is TicketStatus.WAITING:
+            waiting.append(queue_item(ticket, now))
+        elif ticket.status is TicketStatus.PARKED:
+            parked.append(queue_item(ticket, now))
+        else:
+            base = queue_item(ticket, now).model_dump()
+            current = CurrentTicket(
+                **base, call_count=ticket.call_count, called_at=ticket.called_at,
+                started_at=ticket.started_at, target_minutes=ticket.service.target_minutes,
+                outcomes=list(ticket.service.outcomes),
+                outcome_required=ticket.service.outcome_required)
+    situation = CounterSituation(
+        state=counter.state, current=current.status if current else None,
+        call_count=current.call_count if current else 0, waiting=len(waiting),
+        parked=len(parked))
+    return CounterOut(
+        id=counter.id, number=counter.number, name=counter.name, agency=counter.agency.code,
+        state=counter.state, officer=officer_out(counter.officer),
+        services=[s.code for s in served], current=current, waiting=waiting, parked=parked,
+        allowed_actions=allowed_actions(situation, site.recalls_before_no_show),
+        recalls_left=recalls_left(situation, site.recalls_before_no_show))
+
+
+def counter_summaries(session: Session, now: datetime, *,
+                      agency_ids: Collection[int] | None = None,
+                      counter_ids: Collection[str] | None = None,
+                      actions: bool = True) -> list[dict[str, Any]]:
+    """Active counters (of these agencies, or these ids): state, the ticket at each, and
+    (with `actions`) what its officer may do now, as `counter_changed` tells the console. A
+    display, which never acts, leaves `actions` out and saves two queries per snapshot."""
+    statement = (select(Counter, Agency.code).join(Agency, Counter.agency_id == Agency.id)
+                 .where(Counter.active).order_by(Counter.number))
+    if agency_ids is not None:
+        statement = statement.where(Counter.agency_id.in_(agency_ids))
+    if counter_ids is not None:
+        statement = statement.where(Counter.id.in_(counter_ids))
+    rows = session.execute(statement).all()
+    ids = [counter.id for counter, _ in rows]
+    current = {counter_id: (code, status, calls) for counter_id, code, status, calls in
+               session.execute(
+                   select(Ticket.counter_id, Ticket.code, Ticket.status, Ticket.call_count)
+                   .where(Ticket.counter_id.in_(ids), Ticket.status.in_(ACTIVE_STATUSES)))}
+    answer = []
+    for counter, agency_code in rows:
+        code, status, _ = current.get(counter.id, (None, None, 0))
+        answer.append({
+            "id": counter.id, "number": counter.number, "name": counter.name,
+            "agency": agency_code, "state": counter.state.value, "current": code,
+            "current_status": status.value if status else None,
+        })
+    if actions:
+        _add_actions(session, now, answer, current)
+    return answer
+
+
+def _add_actions(session: Session, now: datetime, summaries: list[dict[str, Any]],
+                 current: dict[str, tuple[str, TicketStatus, int]]) -> None:
+    """`allowed_actions` and `recalls_left` of each summarized counter, in two queries."""
+    ids = [summary["id"] for summary in summaries]
+    site = get_site(session)
+    day = service_day(site, now)
+    waiting: dict[str, int] = dict(session.execute(
+        select(counter_services.c.counter_id, func.count())
+        .join(Ticket, Ticket.service_id == counter_services.c.service_id)
+        .join(Service, Service.id == Ticket.service_id)
+        .where(counter_services.c.counter_id.in_(ids), Service.active,
+               Ticket.status == TicketStatus.WAITING, Ticket.service_day == day)
+        .group_by(counter_services.c.counter_id)).all())
+    parked: dict[str, int] = dict(session.execute(
+        select(Ticket.counter_id, func.count())
+        .where(Ticket.counter_id.in_(ids), Ticket.status == TicketStatus.PARKED,
+               Ticket.service_day == day)
+        .group_by(Ticket.counter_id)).all())
+    for summary in summaries:
+        _, status, calls = current.get(summary["id"], (None, None, 0))
+        situation = CounterSituation(state=CounterState(summary["state"]), current=status,
+                                     call_count=calls, waiting=waiting.get(summary["id"], 0),
+                                     parked=parked.get(summary["id"], 0))
+        summary["allowed_actions"] = allowed_actions(situation, site.recalls_before_no_show)
+        summary["recalls_left"] = recalls_left(situation, site.recalls_before_no_show)
+
+
+def agency_scope(user: User) -> list[int] | None:
+    """The agency ids the user works for; None for an administrator (all of them)."""
+    return None if user.role is Role.ADMIN else [agency.id for agency in user.agencies]
+
+
+def counters_in_scope(session: Session, scope: list[int] | None) -> list[Counter]:
+    statement = (select(Counter).join(Agency, Counter.agency_id == Agency.id)
+                 .where(Counter.active, Agency.active).order_by(Counter.number)
+                 .options(selectinload(Counter.services), selectinload(Counter.officer),
+                          selectinload(Counter.agency)))
+    if scope is not None:
+        statement = statement.where(Counter.agency_id.in_(scope))
+    return list(session.scalars(statement))
+
+
+def counter_choices(session: Session, user: User) -> list[CounterChoice]:
+    """The counters a user may open: those of their agencies (all, for an administrator)."""
+    return [CounterChoice(
+        id=c.id, number=c.number, name=c.name, agency=c.agency.code,
+        agency_name=c.agency.short_name, state=c.state, officer=officer_out(c.officer),
+        services=[s.code for s in c.services if s.active])
+        for c in counters_in_scope(session, agency_scope(user))]
+
+
+def counter_today(session: Session, now: datetime, counter: Counter,
+                  user: User) -> CounterTodayOut:
+    """The officer's own count and average service time today, and the counter's no-shows."""
+    site = get_site(session)
+    day = service_day(site, now)
+    start, end = day_bounds(site, day)
+    today = (TicketEvent.at >= start, TicketEvent.at < end)
+    kinds = dict(session.execute(
+        select(TicketEvent.kind, func.count()).where(
+            TicketEvent.user_id == user.id, *today,
+            TicketEvent.kind.in_(["finished", "no_show", "transferred"]))
+        .group_by(TicketEvent.kind)).all())
+    durations = [(finished - started).total_seconds() / 60 for started, finished in
+                 session.execute(
+                     select(Ticket.started_at, Ticket.finished_at)
+                     .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+                     .where(TicketEvent.kind == "finished", TicketEvent.user_id == user.id,
+                            *today, Ticket.started_at.is_not(None),
+                            Ticket.finished_at.is_not(None)))
+                 if started and finished]
+    counter_served = session.scalar(
+        select(func.count()).select_from(TicketEvent)
+        .where(TicketEvent.kind == "finished", TicketEvent.counter_id == counter.id, *today))
+    served_ids = [s.id for s in counter.services if s.active]
+    no_shows = session.scalars(
+        select(Ticket).where(Ticket.status == TicketStatus.NO_SHOW,
+                             Ticket.service_day == day, Ticket.service_id.in_(served_ids))
+        .order_by(Ticket.finished_at.desc(), Ticket.id.desc()).limit(RECENT_NO_SHOWS)
+        .options(selectinload(Ticket.service))).all()
+    return CounterTodayOut(
+        counter=counter.id, day=day, now=now,
+        mine=OwnDay(served=kinds.get("finished", 0),
+                    average_service_min=round(sum(durations) / len(durations), 1)
+                    if durations else None,
+                    no_shows=kinds.get("no_show", 0), transferred=kinds.get("transferred", 0)),
+        counter_served=counter_served or 0,
+        no_shows=[queue_item(ticket, now) for ticket in no_shows])
+
+
+def counter_view(session: Session, now: datetime, hall: HallConfig, key: str,
+                 language: str) -> dict[str, Any]:
+    return counter_out(session, now, find_active(session, Counter, key)).model_dump(mode="json")

@@ -1,0 +1,97 @@
+"""The services as a kiosk lists them: open or not (and why), waiting, quota left, the wait
+to expect; and the `queue_changed` event of each."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from queue_server.models import Agency, Service, ServiceDay, Site, Ticket, TicketStatus
+from queue_server.queue.availability import availability
+from queue_server.queue.common import get_site, site_time
+from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, service_loads
+from queue_server.schemas import AgencyOut, ServiceOut, ServicesOut
+
+
+def services_overview(session: Session, now: datetime, language: str = "id") -> ServicesOut:
+    """Every active agency with its services: open or not (and why), waiting, quota left and
+    the wait a visitor taking a ticket now can expect."""
+    site = get_site(session)
+    local = site_time(site, now)
+    day = local.date()
+    agencies = session.scalars(
+        select(Agency).where(Agency.active).order_by(Agency.position)
+        .options(selectinload(Agency.services))).all()
+    services = [s for a in agencies for s in a.services if s.active]
+    loads = service_loads(session, day, services)
+    days = {row.service_id: row for row in session.scalars(
+        select(ServiceDay).where(ServiceDay.day == day))}
+    answer = []
+    for agency in agencies:
+        items = []
+        for service in (s for s in agency.services if s.active):
+            state = availability(site, local, service, days.get(service.id))
+            refusal = state.refusal
+            load = loads[service.id]
+            items.append(ServiceOut(
+                code=service.code, name=service.name, prefix=service.prefix,
+                open=refusal is None,
+                closed_reason=refusal.code if refusal else None,
+                closed_message=refusal.message(language) if refusal else None,
+                waiting=load.waiting, quota=state.quota, quota_left=state.quota_left,
+                estimated_wait_min=estimated_wait_minutes(load, load.waiting),
+                target_minutes=service.target_minutes,
+                requirements=list(service.requirements)))
+        answer.append(AgencyOut(
+            code=agency.code, name=agency.name, short_name=agency.short_name,
+            colour=agency.colour, waiting=sum(i.waiting for i in items), services=items))
+    return ServicesOut(agencies=answer)
+
+
+def waiting_per_agency(session: Session, day: date, agency_ids: Iterable[int]) -> dict[int, int]:
+    """Waiting tickets of the day per agency id (absent: none)."""
+    counts = session.execute(
+        select(Service.agency_id, func.count()).select_from(Ticket)
+        .join(Service, Ticket.service_id == Service.id)
+        .where(Ticket.status == TicketStatus.WAITING, Ticket.service_day == day,
+               Service.agency_id.in_(list(agency_ids)))
+        .group_by(Service.agency_id)).all()
+    return dict(counts)
+
+
+def queue_states(session: Session, now: datetime,
+                 service_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+    """Each service (by id) as a kiosk shows it now: the `queue_changed` event."""
+    site = get_site(session)
+    local = site_time(site, now)
+    day = local.date()
+    services = session.scalars(
+        select(Service).where(Service.id.in_(service_ids))
+        .options(joinedload(Service.agency)).order_by(Service.id)).all()
+    loads = service_loads(session, day, list(services))
+    rows = {row.service_id: row for row in session.scalars(
+        select(ServiceDay).where(ServiceDay.day == day, ServiceDay.service_id.in_(service_ids)))}
+    per_agency = waiting_per_agency(session, day, {service.agency_id for service in services})
+    return {service.id: _queue_state(site, local, service, rows.get(service.id),
+                                     loads[service.id], per_agency.get(service.agency_id, 0))
+            for service in services}
+
+
+def _queue_state(site: Site, local: datetime, service: Service, row: ServiceDay | None,
+                 load: ServiceLoad, agency_waiting: int) -> dict[str, Any]:
+    state = availability(site, local, service, row)
+    refusal = state.refusal
+    return {
+        "service": service.code, "agency": service.agency.code,
+        "waiting": load.waiting, "agency_waiting": agency_waiting,
+        "open": refusal is None,
+        "closed_reason": refusal.code if refusal else None,
+        "closed_message": {"id": refusal.message("id"), "en": refusal.message("en")}
+        if refusal else None,
+        "quota_left": state.quota_left,
+        "estimated_wait_min": estimated_wait_minutes(load, load.waiting),
+    }

@@ -1,0 +1,104 @@
+"""A ticket as its holder, staff and the visitors behind it see it: place in line, estimated
+wait, counter, print state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from queue_server.config import HallConfig
+from queue_server.models import Counter, Service, Ticket, TicketStatus
+from queue_server.queue.estimates import ServiceLoad, ahead_of, estimated_wait_minutes, service_load
+from queue_server.queue.order import RankKey, rank_key, waiting_order
+from queue_server.readmodels.common import find_active
+from queue_server.readmodels.kiosks import print_message
+from queue_server.schemas import CounterRef, PublicTicketOut, TicketOut
+
+
+def counter_ref(counter: Counter | None) -> CounterRef | None:
+    if counter is None:
+        return None
+    return CounterRef(id=counter.id, number=counter.number, name=counter.name)
+
+
+def position(session: Session, ticket: Ticket) -> tuple[int, int]:
+    """(ahead, estimated minutes) for a waiting ticket; (0, 0) otherwise."""
+    if ticket.status is not TicketStatus.WAITING:
+        return 0, 0
+    ahead = ahead_of(session, ticket)
+    load = service_load(session, ticket.service, ticket.service_day)
+    return ahead, estimated_wait_minutes(load, ahead)
+
+
+def tracking_url(public_url: str, ticket: Ticket) -> str:
+    return f"{public_url}/t/{ticket.token}"
+
+
+def ticket_out(session: Session, ticket: Ticket, public_url: str,
+               language: str = "id") -> TicketOut:
+    ahead, minutes = position(session, ticket)
+    service, agency = ticket.service, ticket.service.agency
+    return TicketOut(
+        id=ticket.id, code=ticket.code, number=ticket.number, service=service.code,
+        service_name=service.name, agency=agency.code, agency_name=agency.name,
+        status=ticket.status, priority=ticket.priority, priority_reason=ticket.priority_reason,
+        channel=ticket.channel, ahead=ahead, estimated_wait_min=minutes, token=ticket.token,
+        tracking_url=tracking_url(public_url, ticket), print_status=ticket.print_status,
+        print_error=ticket.print_error,
+        print_message=print_message(ticket.print_error, language),
+        issued_at=ticket.issued_at, called_at=ticket.called_at,
+        counter=counter_ref(ticket.counter) if ticket.status in _AT_COUNTER else None,
+        call_count=ticket.call_count)
+
+
+_AT_COUNTER = (TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.PARKED)
+
+
+def public_ticket(session: Session, ticket: Ticket) -> PublicTicketOut:
+    ahead, minutes = position(session, ticket)
+    service, agency = ticket.service, ticket.service.agency
+    return PublicTicketOut(
+        code=ticket.code, service=service.code, service_name=service.name,
+        agency=agency.code, agency_name=agency.name, status=ticket.status, ahead=ahead,
+        estimated_wait_min=minutes, issued_at=ticket.issued_at,
+        counter=counter_ref(ticket.counter) if ticket.status in _AT_COUNTER else None,
+        call_count=ticket.call_count)
+
+
+def moved_places(session: Session, service: Service, day: date, after: RankKey | None,
+                 skip: Collection[int],
+                 load: Callable[[], ServiceLoad]) -> list[tuple[int, dict[str, Any]]]:
+    """The public view of each waiting ticket of a service ranked after `after` (all when
+    None), but those in `skip`: one query for the line, where asking ahead_of for each
+    visitor would be one per visitor. `load` is asked only when someone moved (a newcomer
+    at the back of the line moves nobody)."""
+    rows = session.execute(
+        select(Ticket.id, Ticket.code, Ticket.priority, Ticket.queue_key, Ticket.issued_at,
+               Ticket.call_count)
+        .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == service.id,
+               Ticket.service_day == day)
+        .order_by(*waiting_order()))
+    moved = []
+    pace: ServiceLoad | None = None
+    for ahead, (ticket_id, code, priority, queue_key, issued_at, calls) in enumerate(rows):
+        if ticket_id in skip or (after is not None and
+                                 rank_key(priority, queue_key, ticket_id) <= after):
+            continue
+        pace = pace or load()
+        view = PublicTicketOut(
+            code=code, service=service.code, service_name=service.name,
+            agency=service.agency.code, agency_name=service.agency.name,
+            status=TicketStatus.WAITING, ahead=ahead,
+            estimated_wait_min=estimated_wait_minutes(pace, ahead), issued_at=issued_at,
+            counter=None, call_count=calls)
+        moved.append((ticket_id, view.model_dump(mode="json")))
+    return moved
+
+
+def ticket_view(session: Session, now: datetime, hall: HallConfig, key: str,
+                language: str) -> dict[str, Any]:
+    return public_ticket(session, find_active(session, Ticket, int(key))).model_dump(mode="json")
