@@ -1,28 +1,20 @@
-// The hall's clock on a TV box whose own clock may be wrong: the server's time is the truth,
-// the box keeps only the offset to it (from the page and each snapshot).
+// The hall's clock on a TV box whose own clock may be wrong: the server's time is the truth
+// (from the page and each snapshot), shown in the hall's time zone.
+
+import { ServerTime } from "/static/shared/servertime.js";
 
 const TIME_PARTS = ["hour", "minute", "second"];
 
-export class Clock {
-  constructor(serverNowMs, timeZone) {
-    this.offset = Number.isFinite(serverNowMs) ? serverNowMs - Date.now() : 0;
-    this.timeFormat = new Intl.DateTimeFormat("id-ID", {
+export class Clock extends ServerTime {
+  constructor(serverNowMs, timeZone, locale = "id-ID") {
+    super(serverNowMs);
+    this.timeFormat = new Intl.DateTimeFormat(locale, {
       timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
     });
-    this.dateFormat = new Intl.DateTimeFormat("id-ID", {
+    this.dateFormat = new Intl.DateTimeFormat(locale, {
       timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric",
     });
     this.timer = null;
-  }
-
-  /** Take the server's time from an ISO string (a snapshot's `now`). */
-  sync(iso) {
-    const at = Date.parse(iso);
-    if (Number.isFinite(at)) this.offset = at - Date.now();
-  }
-
-  now() {
-    return Date.now() + this.offset;
   }
 
   time(ms = this.now()) {

@@ -3,6 +3,7 @@
 // gap) and hands each new call to the announcer. A reload never replays: calls in a snapshot
 // are shown, not said, except those made while a connected page was briefly cut off.
 
+import { takeDeviceToken } from "/static/shared/device.js";
 import { connectLive } from "/static/shared/live.js";
 import { makeWords } from "/static/shared/words.js";
 import { Announcer } from "./announcer.js";
@@ -18,30 +19,6 @@ const MISSED_MAX_AGE_MS = 60000; // a call missed while cut off is said if it is
 const config = JSON.parse(document.getElementById("antre-config").textContent);
 const displayId = config.display.id;
 const base = `/display/${encodeURIComponent(displayId)}`;
-const tokenKey = `antre.display.${displayId}.token`;
-
-/** The token from the setup link (`?token=` or `#token=`), kept in localStorage and taken
- *  out of the address bar; or the one kept from an earlier setup. */
-function takeToken() {
-  const url = new URL(window.location.href);
-  const fromHash = new URLSearchParams(url.hash.slice(1)).get("token");
-  const given = url.searchParams.get("token") || fromHash;
-  if (given) {
-    try {
-      localStorage.setItem(tokenKey, given);
-    } catch {
-      // private mode: the token lives as long as the page
-    }
-    url.searchParams.delete("token");
-    if (fromHash) url.hash = "";
-    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
-  }
-  try {
-    return localStorage.getItem(tokenKey) || given;
-  } catch {
-    return given;
-  }
-}
 
 /** One call, by ticket, counter and moment: a recall is a new call, a repeat is not. */
 function keyed(call) {
@@ -51,7 +28,8 @@ function keyed(call) {
 // The hall's language; `?lang=en` on the display's address for an English-only screen.
 const words = makeWords(WORDS, { language: new URLSearchParams(location.search).get("lang") });
 const view = new View(config, words.t);
-const clock = new Clock(config.server_now, config.site.timezone);
+const clock = new Clock(config.server_now, config.site.timezone,
+  words.lang === "en" ? "en-GB" : "id-ID");
 clock.start((c) => view.setClock(c));
 view.setSite({});
 
@@ -60,7 +38,7 @@ const api = { stats, log: [], trace: [], ready: false };
 window.antreDisplay = api;
 
 function main() {
-  const token = takeToken();
+  const token = takeDeviceToken(`antre.display.${displayId}.token`);
   if (!token) {
     view.showSetup();
     return;

@@ -4,6 +4,7 @@
 // connection), issuing and printing (api.js), idle. The screens are drawn by screens.js from
 // the shared state in app.js.
 
+import { takeDeviceToken } from "/static/shared/device.js";
 import { $ } from "/static/shared/dom.js";
 import { connectLive } from "/static/shared/live.js";
 import { DEFAULT_LANGUAGE } from "/static/shared/words.js";
@@ -242,18 +243,6 @@ function tick() {
 
 /* --- Start ------------------------------------------------------------------------------ */
 
-function takeToken() {
-  // The setup link carries the token once; it lives on in this browser, not in the address.
-  const url = new URL(location.href);
-  const given = url.searchParams.get("token");
-  if (given) {
-    localStorage.setItem(TOKEN_KEY, given);
-    url.searchParams.delete("token");
-    history.replaceState(null, "", url.pathname + url.search + url.hash);
-  }
-  return localStorage.getItem(TOKEN_KEY);
-}
-
 function main() {
   Object.assign(actions, { show, openAgency, chooseService, issue, dismissProblem, goStart });
   for (const kind of ["pointerdown", "keydown"]) {
@@ -268,7 +257,7 @@ function main() {
   });
   setInterval(tick, 500);
 
-  token = takeToken();
+  token = takeDeviceToken(TOKEN_KEY);
   if (!token) {
     show("setup");
     return;

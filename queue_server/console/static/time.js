@@ -1,14 +1,15 @@
 // Time on the console: durations and times of day in the hall's zone. The server's clock may
 // differ from this PC's (or run from a training start time): timers follow the server, by the
 // offset seen in its answers.
+import { ServerTime } from "/static/shared/servertime.js";
 import { config, lang, t } from "./page.js";
 
-let offsetMs = 0;
+const server = new ServerTime();
 export function syncClock(serverIso) {
-  if (serverIso) offsetMs = Date.parse(serverIso) - Date.now();
+  if (serverIso) server.sync(serverIso);
 }
 export function serverNow() {
-  return Date.now() + offsetMs;
+  return server.now();
 }
 export function minutesSince(iso) {
   return iso ? Math.max(0, Math.floor((serverNow() - Date.parse(iso)) / 60000)) : 0;
