@@ -3,7 +3,7 @@
 // Each page brings its own table, `{id: {key: text}, en: {key: text}}`; a text may hold
 // `{name}` places filled from the params. A word missing in English falls back to Indonesian.
 
-export const LANGUAGES = ["id", "en"];
+const LANGUAGES = ["id", "en"];
 export const DEFAULT_LANGUAGE = "id";
 
 /** Fill `{name}` places; a place without a value stays visible, so the gap is noticed. */
