@@ -14,7 +14,6 @@ Imports `printer`; never Flask or the database.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -22,7 +21,6 @@ import queue
 import random
 import threading
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +35,7 @@ from printer import (
     print_ticket,
     read_status,
 )
+from printer.payload import PayloadError, PrintJob, parse_job
 
 log = logging.getLogger(__name__)
 
@@ -130,22 +129,6 @@ class PrintedJobs:
 
 def job_key(job_id: str, ticket: TicketPrint) -> str:
     return f"{job_id} {ticket.tracking_url}"
-
-
-def ticket_from_job(fields: Any) -> TicketPrint:
-    """The job's `ticket` as a TicketPrint; keys this agent does not know are left out (a
-    newer server may send more). Raises ValueError when it cannot be printed."""
-    if not isinstance(fields, dict):
-        raise ValueError("the job has no ticket")
-    known = {field.name for field in dataclasses.fields(TicketPrint)}
-    values = {key: value for key, value in fields.items() if key in known}
-    try:
-        values["issued_at"] = datetime.fromisoformat(str(values["issued_at"]))
-        values["requirements"] = tuple(values.get("requirements") or ())
-        values["footer"] = tuple(values.get("footer") or ())
-        return TicketPrint(**values)
-    except (KeyError, TypeError) as error:
-        raise ValueError(f"the job's ticket is incomplete: {error}") from None
 
 
 class KioskAgent:
@@ -264,20 +247,21 @@ class KioskAgent:
     def handle_job(self, job: Any) -> dict[str, Any] | None:
         """Print one job unless it was printed already; the answer to send (None for a job
         without an id, which cannot be answered)."""
-        job_id = job.get("job_id") if isinstance(job, dict) else None
-        if not isinstance(job_id, str) or not job_id:
-            log.warning("a print job without a job id was ignored: %r", job)
-            return None
         try:
-            ticket = ticket_from_job(job.get("ticket"))
-        except ValueError as error:
-            return _failed(job_id, PrintError.of("error", str(error)))
+            parsed = parse_job(job)
+        except PayloadError as error:
+            if error.job_id is None:
+                log.warning("a print job without a job id was ignored: %s", error)
+                return None
+            log.error("job %s cannot be printed: %s", error.job_id, error)
+            return _failed(error.job_id, PrintError.of("error", str(error)))
+        job_id, ticket = parsed.job_id, parsed.ticket.to_ticket()
         key = job_key(job_id, ticket)
         if key in self.printed:
             log.info("job %s (%s) was printed already; answering ok again", job_id, ticket.code)
             return {"job_id": job_id, "ok": True}
         try:
-            status = self._print(job, ticket)
+            status = self._print(parsed, ticket)
         except PrintError as error:
             log.error("job %s (%s) failed: %s", job_id, ticket.code, error)
             self._saw(PrinterStatus(error.kind, detail=error.detail))
@@ -294,14 +278,14 @@ class KioskAgent:
         self._saw(status)
         return {"job_id": job_id, "ok": True, "state": status.state}
 
-    def _print(self, job: dict[str, Any], ticket: TicketPrint) -> PrinterStatus:
+    def _print(self, job: PrintJob, ticket: TicketPrint) -> PrinterStatus:
         printer = self.printer()
         if printer is None:
             raise PrinterConfigError("no printer: give --printer, or set the kiosk's printer "
                                      "in the server's config.yaml")
-        width = self.options.width or job.get("width") or \
+        width = self.options.width or job.width or \
             self._server_settings.get("paper_width") or 80
-        profile = self.options.profile or job.get("profile") or \
+        profile = self.options.profile or job.profile or \
             self._server_settings.get("profile")
         with self._printer_lock:
             return print_ticket(printer, ticket, width=int(width), profile=profile,

@@ -36,7 +36,7 @@ from queue_server.models import Agency, Device, Service, Ticket
 from queue_server.queue.printjobs import printer_state, settle, take_pending
 from queue_server.readmodels.common import local_iso
 from queue_server.readmodels.kiosks import state_messages, status_payload
-from queue_server.readmodels.printjob import job_payload
+from queue_server.readmodels.printjob import print_job
 from queue_server.schemas import PrinterReportIn, PrintResultIn
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,8 @@ def send_jobs(session: Session, tickets: Iterable[Ticket]) -> None:
         for ticket in tickets:
             kiosk = session.get(Device, ticket.kiosk_id) if ticket.kiosk_id else None
             if kiosk is not None:
-                messages += fan_out("print_ticket", job_payload(session, ticket, state.hall,
-                                                                kiosk),
+                job = print_job(session, ticket, state.hall, kiosk)
+                messages += fan_out("print_ticket", job.model_dump(mode="json"),
                                     [room("agent", kiosk.id)])
         hub().send(messages)
     except Exception:

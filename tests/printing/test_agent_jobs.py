@@ -8,21 +8,27 @@ from typing import Any
 
 import pytest
 
-from kiosk.agent import AgentOptions, KioskAgent, PrintedJobs, ticket_from_job
-from printer import render_ticket
+from kiosk.agent import AgentOptions, KioskAgent, PrintedJobs
+from printer import TicketPrint, render_ticket
 from printer.backends import DummyBackend
+from printer.payload import PAYLOAD_VERSION, parse_job
 from tests.printer.printer_double import PrinterDouble
 
 URL = "http://antre.test/t/q7Xv2LkP9sRtY4wZ"
 
 
 def job(job_id: str = "12.1", url: str = URL, **extra: Any) -> dict[str, Any]:
-    return {"job_id": job_id, "width": 80, "profile": None, **extra, "ticket": {
+    return {"version": PAYLOAD_VERSION, "job_id": job_id, "width": 80, "profile": None,
+            **extra, "ticket": {
         "site_name": "MPP Kabupaten Buleleng", "site_address": "Singaraja",
         "agency_name": "Disdukcapil", "service_name": "KTP-el", "code": "A-012",
         "priority_label": None, "issued_at": "2026-11-30T09:05:00+08:00", "ahead": 3,
         "estimated_wait_min": 15, "requirements": ["Kartu Keluarga"], "tracking_url": url,
-        "footer": ["Terima kasih"], "added_by_a_newer_server": True}}
+        "footer": ["Terima kasih"]}}
+
+
+def printed_ticket(sent: dict[str, Any]) -> TicketPrint:
+    return parse_job(sent).ticket.to_ticket()
 
 
 def make_agent(tmp_path: Path, printer: Any = None, spec: str | None = None,
@@ -42,7 +48,7 @@ def test_a_job_prints_once_even_when_it_comes_again(tmp_path: Path) -> None:
     again = make_agent(tmp_path, backend)
     assert again.handle_job(job()) == {"job_id": "12.1", "ok": True}
     assert len(backend.jobs) == 1
-    assert backend.jobs[0] == render_ticket(ticket_from_job(job()["ticket"]), width=80)
+    assert backend.jobs[0] == render_ticket(printed_ticket(job()), width=80)
 
 
 def test_a_reprint_or_a_new_database_prints_again(tmp_path: Path) -> None:
@@ -71,15 +77,17 @@ def test_the_command_line_wins_over_the_servers_settings(tmp_path: Path) -> None
     backend = DummyBackend()
     agent = make_agent(tmp_path, backend, width=58)
     agent.handle_job(job(width=80, profile="TM-T20II"))
-    ticket = ticket_from_job(job()["ticket"])
+    ticket = printed_ticket(job())
     assert backend.jobs == [render_ticket(ticket, width=58, profile="TM-T20II")]
 
 
 @pytest.mark.parametrize(("bad", "answer"), [
-    ({"ticket": {"code": "A-1"}, "job_id": "1.1"}, "error"),
-    ({"job_id": "1.1"}, "error"),
+    ({"version": PAYLOAD_VERSION, "ticket": {"code": "A-1"}, "job_id": "1.1"}, "error"),
+    ({"version": PAYLOAD_VERSION, "job_id": "1.1"}, "error"),
     ({**job(), "profile": "NO-SUCH-PRINTER"}, "error"),
-    ({"ticket": job()["ticket"]}, None),
+    # A field this agent does not know is a contract this agent does not speak: refused.
+    ({**job(), "ticket": {**job()["ticket"], "added_by_a_newer_server": True}}, "error"),
+    ({"version": PAYLOAD_VERSION, "ticket": job()["ticket"]}, None),
     ("nonsense", None),
 ])
 def test_a_job_that_cannot_be_printed_is_answered_as_an_error(tmp_path: Path, bad: Any,
@@ -87,6 +95,20 @@ def test_a_job_that_cannot_be_printed_is_answered_as_an_error(tmp_path: Path, ba
     backend = DummyBackend()
     result = make_agent(tmp_path, backend).handle_job(bad)
     assert (result["error"] if result else None) == answer
+    assert backend.jobs == []
+
+
+@pytest.mark.parametrize("version", [None, 0, 2, "1"])
+def test_a_job_of_an_unknown_version_is_refused_and_answered(tmp_path: Path,
+                                                             version: Any) -> None:
+    backend = DummyBackend()
+    sent = {**job(), "version": version}
+    if version is None:
+        del sent["version"]  # a server from before the payload had a version
+    answer = make_agent(tmp_path, backend).handle_job(sent)
+    assert answer is not None and (answer["job_id"], answer["ok"], answer["error"]) == (
+        "12.1", False, "error")
+    assert f"print job version {version!r} is unknown" in answer["detail"]
     assert backend.jobs == []
 
 

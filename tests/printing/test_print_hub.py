@@ -12,8 +12,8 @@ import pytest
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
 
-from kiosk.agent import ticket_from_job
 from printer import render_ticket
+from printer.payload import parse_job
 from queue_server.models import Device, PrintStatus, Ticket, TicketEvent
 from tests.realtime.conftest import HubHall, drain, make_hub_hall, names
 
@@ -95,7 +95,7 @@ def test_the_job_holds_the_ticket_as_printed(hub_hall: HubHall) -> None:
         "requirements": ["Kartu Keluarga"], "tracking_url": issued["tracking_url"],
         "footer": [],
     }
-    printed = render_ticket(ticket_from_job(job["ticket"]), width=job["width"])
+    printed = render_ticket(parse_job(job).ticket.to_ticket(), width=job["width"])
     assert b"A-001" in printed and b"09:00 WITA" in printed
 
 
