@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from queue_server.models import Channel, CounterState, PrintStatus, Role, TicketStatus
+from queue_server.queue.printjobs import PrinterState
 
 
 class Model(BaseModel):
@@ -235,8 +236,6 @@ class ActionOut(Model):
 
 # --- Kiosks' printers -----------------------------------------------------------------------
 
-PrinterState = Literal["ok", "paper_low", "paper_out", "cover_open", "offline", "error",
-                       "unknown", "no_agent"]
 
 
 class KioskOut(Model):

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from pydantic import Field
 
 from queue_server.models import CounterState, TicketStatus
-from queue_server.schemas import Model, OfficerOut, PrinterState, QueueItem, Request
+from queue_server.queue.printjobs import PrinterState
+from queue_server.schemas import Model, OfficerOut, QueueItem, Request
 
 # --- Requests -------------------------------------------------------------------------------
 

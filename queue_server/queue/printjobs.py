@@ -11,6 +11,7 @@ whatever the printer does: a failed print is shown on the kiosk's screen instead
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Literal, cast, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,8 +26,11 @@ AGENT_FRESH = timedelta(seconds=20)  # four missed status reports: the agent is 
 # the tray would only confuse the next one. Staff can still reprint it.
 RESEND_WITHIN = timedelta(minutes=2)
 PRINT_ERRORS = ("no_agent", "no_answer", "offline", "paper_out", "cover_open", "error")
-# What an agent may report of its printer (printer.PrinterStatus states).
-PRINTER_STATES = ("ok", "paper_low", "paper_out", "cover_open", "offline", "error", "unknown")
+# What staff are shown of a kiosk's printer: what its agent last reported
+# (printer.PrinterStatus states), or that no agent is connected.
+PrinterState = Literal["ok", "paper_low", "paper_out", "cover_open", "offline", "error",
+                       "unknown", "no_agent"]
+REPORTED_STATES: frozenset[str] = frozenset(get_args(PrinterState)) - {"no_agent"}
 
 
 def job_id(ticket: Ticket) -> str:
@@ -38,12 +42,12 @@ def agent_connected(device: Device, now: datetime) -> bool:
     return seen is not None and now - seen <= AGENT_FRESH
 
 
-def printer_state(device: Device, now: datetime) -> str:
+def printer_state(device: Device, now: datetime) -> PrinterState:
     """What staff are shown: the agent's last report, or `no_agent`."""
     if not agent_connected(device, now):
         return "no_agent"
     state = device.printer_status
-    return state if state in PRINTER_STATES else "unknown"
+    return cast(PrinterState, state) if state in REPORTED_STATES else "unknown"
 
 
 def start_print(session: Session, now: datetime, ticket: Ticket, kiosk: Device, *,

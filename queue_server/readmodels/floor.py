@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, cast, get_args
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -40,7 +40,6 @@ from queue_server.queue.printjobs import printer_state
 from queue_server.readmodels.common import day_bounds, find_active, minutes_since, officer_out
 from queue_server.readmodels.counters import agency_scope, counter_summaries, counters_in_scope
 from queue_server.readmodels.services import services_overview
-from queue_server.schemas import PrinterState
 
 UNATTENDED_AFTER = timedelta(minutes=1)
 
@@ -48,14 +47,6 @@ UNATTENDED_AFTER = timedelta(minutes=1)
 RECENT_CHANGES = 20
 
 
-PRINTER_STATES = set(get_args(PrinterState))
-
-
-def _printer(device: Device, now: datetime) -> PrinterState:
-    """The print agent's last report while it is connected, else `no_agent` (the printing
-    module's rule, so the overview and the kiosk list agree)."""
-    state = printer_state(device, now)
-    return cast(PrinterState, state) if state in PRINTER_STATES else "unknown"
 
 
 def overview(session: Session, now: datetime, user: User, language: str,
@@ -144,7 +135,7 @@ def overview(session: Session, now: datetime, user: User, language: str,
             quota_left=max(0, quota - issued) if quota is not None else None,
             manageable=user.role in (Role.ADMIN, Role.SUPERVISOR)))
 
-    kiosks = [KioskState(id=d.id, name=d.name, printer=_printer(d, now),
+    kiosks = [KioskState(id=d.id, name=d.name, printer=printer_state(d, now),
                          printer_status_at=d.printer_status_at, last_seen_at=d.last_seen_at)
               for d in session.scalars(select(Device).where(
                   Device.active, Device.kind == DeviceKind.KIOSK).order_by(Device.id))]

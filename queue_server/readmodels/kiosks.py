@@ -56,7 +56,7 @@ def kiosk_views(session: Session, now: datetime) -> KiosksOut:
             id=device.id, name=device.name, printer=str(settings.get("printer", "dummy")),
             paper_width=int(settings.get("paper_width", 80)),
             agent_connected=state != "no_agent", agent_seen_at=device.agent_seen_at,
-            printer_state=state,  # type: ignore[arg-type]  # one of PrinterState
+            printer_state=state,
             message_id=message_id, message_en=message_en,
             printer_status_at=device.printer_status_at))
     return KiosksOut(kiosks=answer)
