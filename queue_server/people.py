@@ -25,6 +25,17 @@ class PeopleError(ValueError):
     """A request about users or devices that cannot be met; the message says why."""
 
 
+def agency_scope(user: User) -> list[int] | None:
+    """The agency ids the user works for; None for an administrator (all of them)."""
+    return None if user.role is Role.ADMIN else [agency.id for agency in user.agencies]
+
+
+def may_see_agency(user: User, agency_id: int) -> bool:
+    """Staff see the counters, services and tickets of their agencies; an administrator,
+    all of them."""
+    return user.role is Role.ADMIN or any(a.id == agency_id for a in user.agencies)
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

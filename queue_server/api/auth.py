@@ -15,9 +15,8 @@ from queue_server.api.errors import ApiError
 from queue_server.context import db, runtime
 from queue_server.extensions import csrf
 from queue_server.models import Counter, Device, DeviceKind, Role, User
-from queue_server.people import device_by_token, user_by_token
+from queue_server.people import device_by_token, may_see_agency, user_by_token
 from queue_server.queue import counters
-from queue_server.queue.errors import UnknownCounter
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -83,10 +82,6 @@ def require_device(kind: DeviceKind, device_id: str | None = None) -> Device:
     return who.device
 
 
-def may_see_agency(user: User, agency_id: int) -> bool:
-    return user.role is Role.ADMIN or any(a.id == agency_id for a in user.agencies)
-
-
 def counter_for(user: User, counter_id: str, *, acting: bool) -> Counter:
     """The counter, if this user may see it (`acting`: and work it).
 
@@ -94,13 +89,7 @@ def counter_for(user: User, counter_id: str, *, acting: bool) -> Counter:
     locked for the request's transaction (the engine's actions then find it held, not read
     again) and the engine says whether this user may work it (`require_holder`).
     """
-    if acting:
-        counter = counters.lock_counter(db(), counter_id)
-    else:
-        found = db().get(Counter, counter_id)
-        if found is None or not found.active:
-            raise UnknownCounter(counter=counter_id)
-        counter = found
+    counter = (counters.lock_counter if acting else counters.find_counter)(db(), counter_id)
     if not may_see_agency(user, counter.agency_id):
         raise ApiError("forbidden", 403, f"{counter.name} bukan loket instansi Anda.",
                        f"{counter.name} is not a counter of your agency.")

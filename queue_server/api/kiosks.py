@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from queue_server.api.auth import may_see_agency, require_user
+from queue_server.api.auth import require_user
 from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.printagent import send_jobs
 from queue_server.models import Role, Ticket
+from queue_server.people import may_see_agency
 from queue_server.queue import printjobs
 from queue_server.queue.errors import UnknownTicket
 from queue_server.readmodels.kiosks import kiosk_views

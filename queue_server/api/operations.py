@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from queue_server.api.auth import counter_for, may_see_agency, require_user
+from queue_server.api.auth import counter_for, require_user
 from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
 from queue_server.console import presence
@@ -24,6 +24,7 @@ from queue_server.console.schemas import (
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.publisher import hub
 from queue_server.models import DeviceKind, Role, ServiceDay, Ticket, User
+from queue_server.people import may_see_agency
 from queue_server.queue import calling
 from queue_server.queue import operations as ops
 from queue_server.queue.issuing import find_service

@@ -20,8 +20,8 @@ from queue_server.extensions import socketio
 from queue_server.hub.printagent import agent_joined
 from queue_server.hub.publisher import hub
 from queue_server.hub.rooms import SUBSCRIPTION, Subscription, own, room, staff_rooms
-from queue_server.models import Counter, DeviceKind, Role, Ticket, User
-from queue_server.people import device_by_token, user_by_token
+from queue_server.models import Counter, DeviceKind, Ticket, User
+from queue_server.people import device_by_token, may_see_agency, user_by_token
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def _staff(session: Session, auth: dict[str, Any]) -> Subscription:
     counter = session.get(Counter, str(counter_id))
     if counter is None or not counter.active:
         raise Refused(f"unknown_counter: there is no counter {counter_id!r}")
-    if user.role is not Role.ADMIN and counter.agency_id not in {a.id for a in user.agencies}:
+    if not may_see_agency(user, counter.agency_id):
         raise Refused(f"forbidden: {counter.name} is not a counter of your agency")
     return Subscription("counter", counter.id, (room("counter", counter.id), *staff))
 

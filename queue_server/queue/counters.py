@@ -39,13 +39,21 @@ def lock_counter(session: Session, counter_id: str) -> Counter:
     """
     locked: set[str] = session.info.setdefault(LOCKED, set())
     if counter_id in locked:
-        counter = session.get(Counter, counter_id)
-    else:
-        counter = session.get(Counter, counter_id, with_for_update=True,
-                              populate_existing=True)
+        return find_counter(session, counter_id)
+    counter = _active(session.get(Counter, counter_id, with_for_update=True,
+                                  populate_existing=True), counter_id)
+    locked.add(counter_id)
+    return counter
+
+
+def find_counter(session: Session, counter_id: str) -> Counter:
+    """An active counter, to look at (no lock)."""
+    return _active(session.get(Counter, counter_id), counter_id)
+
+
+def _active(counter: Counter | None, counter_id: str) -> Counter:
     if counter is None or not counter.active:
         raise UnknownCounter(counter=counter_id)
-    locked.add(counter_id)
     return counter
 
 

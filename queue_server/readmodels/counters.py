@@ -17,7 +17,6 @@ from queue_server.models import (
     Agency,
     Counter,
     CounterState,
-    Role,
     Service,
     Ticket,
     TicketEvent,
@@ -25,6 +24,7 @@ from queue_server.models import (
     User,
     counter_services,
 )
+from queue_server.people import agency_scope
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.counters import CounterSituation, allowed_actions, recalls_left
 from queue_server.queue.order import waiting_order
@@ -139,11 +139,6 @@ def _add_actions(session: Session, now: datetime, summaries: list[dict[str, Any]
                                      parked=parked.get(summary["id"], 0))
         summary["allowed_actions"] = allowed_actions(situation, site.recalls_before_no_show)
         summary["recalls_left"] = recalls_left(situation, site.recalls_before_no_show)
-
-
-def agency_scope(user: User) -> list[int] | None:
-    """The agency ids the user works for; None for an administrator (all of them)."""
-    return None if user.role is Role.ADMIN else [agency.id for agency in user.agencies]
 
 
 def counters_in_scope(session: Session, scope: list[int] | None) -> list[Counter]:

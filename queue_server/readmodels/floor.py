@@ -34,11 +34,12 @@ from queue_server.models import (
     TicketStatus,
     User,
 )
+from queue_server.people import agency_scope
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.operations import effective_quota
 from queue_server.queue.printjobs import printer_state
 from queue_server.readmodels.common import day_bounds, find_active, minutes_since, officer_out
-from queue_server.readmodels.counters import agency_scope, counter_summaries, counters_in_scope
+from queue_server.readmodels.counters import counter_summaries, counters_in_scope
 from queue_server.readmodels.services import services_overview
 
 UNATTENDED_AFTER = timedelta(minutes=1)
