@@ -67,7 +67,9 @@ export function connectLive({
   const rooms = new Map(); // room -> {seq, epoch} on this connection
   const seen = new Set(); // event ids drawn (insertion order: the oldest go first)
   const needs = new Map(); // room -> {seq, epoch} a snapshot must reach to cover a gap
-  let pending = null; // {at, stale} while a snapshot is on its way
+  // {at, stale} while a snapshot is on its way; the server sends one with every connection,
+  // so one is on its way from the start (and after every disconnection).
+  let pending = { at: Date.now(), stale: false };
   let again = false; // the page asked while one was on its way: ask once more after it
   let catchUp = false;
   let attempts = 0;
@@ -214,7 +216,7 @@ export function connectLive({
     // snapshot catches up on whatever was said meanwhile.
     rooms.clear();
     needs.clear();
-    pending = null;
+    pending = { at: Date.now(), stale: false };
     again = false;
     catchUp = true;
     if (closed) return;
@@ -245,8 +247,8 @@ export function connectLive({
       if (pending && Date.now() - pending.at < ASK_TIMEOUT_MS) again = true;
       else ask();
     },
-    /** The snapshot on its way may predate what the page just learnt (an action's
-     *  answer): do not draw it, ask again. */
+    /** The snapshot on its way (asked for, or the one a new connection brings) may
+     *  predate what the page just learnt (an action's answer): do not draw it, ask again. */
     discardPending() {
       if (pending) pending.stale = true;
     },

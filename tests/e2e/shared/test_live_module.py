@@ -218,6 +218,21 @@ def test_a_snapshot_asked_before_an_actions_answer_is_not_drawn_but_asked_again(
     assert result == {"asked": 2, "drawn": [1, 2]}
 
 
+def test_a_connections_own_snapshot_that_predates_an_actions_answer_is_not_drawn(
+        harness: Any) -> None:
+    result = harness.evaluate("""() => {
+      const { connection, socket, snapshots } = openLive([]);
+      const room = "counter:L1";
+      connection.discardPending();  // an answer came before the connection's snapshot
+      socket.up();
+      socket.fire("snapshot", { room, seq: 1, seqs: { [room]: 1 } });
+      const askedAfterFirst = socket.asked;
+      socket.fire("snapshot", { room, seq: 2, seqs: { [room]: 2 } });
+      return { askedAfterFirst, asked: socket.asked, drawn: snapshots.map((s) => s.seq) };
+    }""")
+    assert result == {"askedAfterFirst": 1, "asked": 1, "drawn": [2]}
+
+
 def test_one_retry_policy_doubling_from_half_a_second_to_five(harness: Any) -> None:
     delays = harness.evaluate("[0, 1, 2, 3, 4, 5, 8].map((n) => live.retryDelay(n, () => 0.5))")
     assert delays == [500, 1000, 2000, 4000, 5000, 5000, 5000]
