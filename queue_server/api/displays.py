@@ -31,9 +31,10 @@ def register(bp: Blueprint) -> None:
     def get_display_snapshot(display_id: str) -> DisplaySnapshot:
         display = display_for_caller(display_id)
         # The number first, as the socket's snapshot does: the HTTP and socket views agree.
-        seq = hub().sequences.current(room("display", display.id))
-        snapshot: dict[str, Any] = display_snapshot(db(), now(), display, runtime().hall, seq)
-        return DisplaySnapshot(**snapshot)
+        [stamp] = hub().sequences.current_many([room("display", display.id)])
+        snapshot: dict[str, Any] = display_snapshot(db(), now(), display, runtime().hall,
+                                                    stamp.seq)
+        return DisplaySnapshot(**snapshot, epoch=stamp.epoch)
 
 
 def display_for_caller(display_id: str) -> Device:

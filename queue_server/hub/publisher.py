@@ -62,10 +62,11 @@ class Hub:
         if not messages:
             return
         with self._sending:
-            numbers = self.sequences.next_many([message.room for message in messages])
-            for message, seq in zip(messages, numbers, strict=True):
+            stamps = self.sequences.next_many([message.room for message in messages])
+            for message, stamp in zip(messages, stamps, strict=True):
                 socketio.emit(message.event, {**message.payload, "event_id": message.event_id,
-                                              "room": message.room, "seq": seq},
+                                              "room": message.room, "seq": stamp.seq,
+                                              "epoch": stamp.epoch},
                               to=message.room)
 
     def layout(self, session: Session) -> Layout:
@@ -115,11 +116,13 @@ class Hub:
     def snapshot(self, session: Session, subscription: Subscription) -> dict[str, Any]:
         # The numbers are read first: an event sent while the snapshot is built is then seen
         # twice (harmless), never missed.
-        numbers = dict(zip(subscription.rooms,
-                           self.sequences.current_many(subscription.rooms), strict=True))
+        stamps = dict(zip(subscription.rooms,
+                          self.sequences.current_many(subscription.rooms), strict=True))
         body = self._snapshot_body(session, subscription)
         mine = subscription.rooms[0]
-        return {**body, "room": mine, "seq": numbers[mine], "seqs": numbers}
+        return {**body, "room": mine, "seq": stamps[mine].seq, "epoch": stamps[mine].epoch,
+                "seqs": {name: stamp.seq for name, stamp in stamps.items()},
+                "epochs": {name: stamp.epoch for name, stamp in stamps.items()}}
 
     def _snapshot_body(self, session: Session, subscription: Subscription) -> dict[str, Any]:
         return connection_snapshot(session, self.state.clock.now(), self.state.hall,

@@ -1,38 +1,51 @@
-"""Per-room event sequence numbers: every event sent to a room carries the room's next number.
+"""Per-room event sequence numbers, each with the epoch it counts in.
 
-A client that sees a gap (or reconnects) asks for a fresh snapshot, which carries the room's
-current number. In one process the numbers live in memory; with ANTRE_MESSAGE_QUEUE on Redis
-they live there, so every server process counts the same room with one sequence.
+Every event sent to a room carries the room's next number and its epoch; a snapshot carries
+each room's current number and epoch. A client that sees a gap, a new epoch or reconnects
+asks for a fresh snapshot. A room's numbers never start again within one epoch: a store that
+forgets a room (the memory store's oldest rooms, a Redis key expired or a Redis restart)
+gives it a new epoch when it counts it again, so a client never takes a new call for one it
+has already seen.
+
+In one process the numbers live in memory; with ANTRE_MESSAGE_QUEUE on Redis they live
+there, so every server process counts the same room with one sequence.
 """
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import redis
 
 MAX_ROOMS = 50_000  # a room a day per ticket adds up on a server left running for months
-# A room silent this long restarts at 1 on Redis; its clients see a gap and resync.
+# A room silent this long starts a new epoch on Redis; its clients resync.
 REDIS_TTL_S = 3 * 24 * 3600
 
 
+class Stamp(NamedTuple):
+    """A room's place in its sequence: the epoch and the number within it."""
+
+    epoch: str
+    seq: int
+
+
+def new_epoch() -> str:
+    return secrets.token_hex(6)
+
+
 class Sequences(Protocol):
-    def next(self, room: str) -> int:
-        """Advance the room's sequence; the number for the event about to be sent."""
+    def next_many(self, rooms: Sequence[str]) -> list[Stamp]:
+        """Advance each room's sequence in order (a room given twice advances twice): the
+        stamps for the events about to be sent."""
         ...
 
-    def next_many(self, rooms: Sequence[str]) -> list[int]:
-        """`next` for each room in order (a room given twice advances twice)."""
+    def current_many(self, rooms: Sequence[str]) -> list[Stamp]:
+        """Each room's last stamp (number 0 before its first event)."""
         ...
-
-    def current(self, room: str) -> int:
-        """The number of the last event sent to the room (0 before the first)."""
-        ...
-
-    def current_many(self, rooms: Sequence[str]) -> list[int]: ...
 
 
 class MemorySequences:
@@ -40,64 +53,69 @@ class MemorySequences:
 
     def __init__(self, max_rooms: int = MAX_ROOMS) -> None:
         self._lock = threading.Lock()
-        self._numbers: OrderedDict[str, int] = OrderedDict()
+        self._stamps: OrderedDict[str, Stamp] = OrderedDict()
         self._max_rooms = max_rooms
 
-    def next(self, room: str) -> int:
-        return self.next_many([room])[0]
-
-    def next_many(self, rooms: Sequence[str]) -> list[int]:
+    def next_many(self, rooms: Sequence[str]) -> list[Stamp]:
         answer = []
         with self._lock:
             for name in rooms:
-                number = self._numbers.pop(name, 0) + 1
-                self._numbers[name] = number  # re-inserted: now the most recent
-                answer.append(number)
-            while len(self._numbers) > self._max_rooms:
-                self._numbers.popitem(last=False)
+                epoch, seq = self._stamps.pop(name, None) or Stamp(new_epoch(), 0)
+                stamp = Stamp(epoch, seq + 1)
+                self._stamps[name] = stamp  # re-inserted: now the most recent
+                answer.append(stamp)
+            self._forget_oldest()
         return answer
 
-    def current(self, room: str) -> int:
-        return self.current_many([room])[0]
-
-    def current_many(self, rooms: Sequence[str]) -> list[int]:
+    def current_many(self, rooms: Sequence[str]) -> list[Stamp]:
+        answer = []
         with self._lock:
-            return [self._numbers.get(name, 0) for name in rooms]
+            for name in rooms:
+                if name not in self._stamps:  # the epoch its first event will carry
+                    self._stamps[name] = Stamp(new_epoch(), 0)
+                answer.append(self._stamps[name])
+            self._forget_oldest()
+        return answer
+
+    def _forget_oldest(self) -> None:
+        while len(self._stamps) > self._max_rooms:
+            self._stamps.popitem(last=False)
 
 
 class RedisSequences:
-    """Several processes: INCR on `antre:seq:<room>`, one round trip per batch."""
+    """Several processes: one hash per room, `antre:room:<room>` {e: epoch, n: number}, made
+    with its epoch by whichever process counts it first; one round trip per batch. The epoch
+    and the number live and expire together."""
 
-    def __init__(self, url: str, prefix: str = "antre:seq:", ttl_s: int = REDIS_TTL_S) -> None:
+    def __init__(self, url: str, prefix: str = "antre:room:", ttl_s: int = REDIS_TTL_S) -> None:
         self._redis = redis.Redis.from_url(url, socket_timeout=2)
         self._prefix = prefix
         self._ttl_s = ttl_s
 
-    def next(self, room: str) -> int:
-        return self.next_many([room])[0]
+    def next_many(self, rooms: Sequence[str]) -> list[Stamp]:
+        return self._stamps(rooms, advance=True)
 
-    def next_many(self, rooms: Sequence[str]) -> list[int]:
+    def current_many(self, rooms: Sequence[str]) -> list[Stamp]:
+        return self._stamps(rooms, advance=False)
+
+    def _stamps(self, rooms: Sequence[str], *, advance: bool) -> list[Stamp]:
         if not rooms:
             return []
         with self._redis.pipeline(transaction=False) as pipe:
             for name in rooms:
-                pipe.incr(self._prefix + name)
-                pipe.expire(self._prefix + name, self._ttl_s)
+                key = self._prefix + name
+                pipe.hsetnx(key, "e", new_epoch())
+                if advance:
+                    pipe.hincrby(key, "n", 1)
+                pipe.hmget(key, ["e", "n"])
+                pipe.expire(key, self._ttl_s)
             answers = pipe.execute()
-        return [int(number) for number in answers[::2]]
-
-    def current(self, room: str) -> int:
-        return self.current_many([room])[0]
-
-    def current_many(self, rooms: Sequence[str]) -> list[int]:
-        if not rooms:
-            return []
-        values = self._redis.mget([self._prefix + name for name in rooms])
-        return [int(value) if value is not None else 0 for value in values]
+        step = 4 if advance else 3
+        found = answers[step - 2::step]  # each room's [epoch, number]
+        return [Stamp(epoch.decode(), int(number or 0)) for epoch, number in found]
 
 
 def make_sequences(message_queue: str | None) -> Sequences:
     if message_queue and message_queue.startswith(("redis://", "rediss://")):
         return RedisSequences(message_queue)
     return MemorySequences()
-

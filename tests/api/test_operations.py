@@ -129,6 +129,8 @@ def test_running_text_is_for_administrators_and_reaches_the_displays(api: Api) -
     pushed = [m["args"][0] for m in display.get_received() if m["name"] == "snapshot"]
     assert [p["running_text"] for p in pushed] == ["Selamat datang di MPP Buleleng"]
     assert pushed[0]["seq"] >= 1 and pushed[0]["room"] == "display:aula"
+    # The HTTP snapshot counts in the socket's numbers: the same room, the same epoch.
+    assert (snapshot["seq"], snapshot["epoch"]) == (pushed[0]["seq"], pushed[0]["epoch"])
     display.disconnect()
 
 

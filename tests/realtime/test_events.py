@@ -56,9 +56,11 @@ def test_a_call_carries_what_the_display_shows_and_says(hub_hall: HubHall) -> No
         "event_id": first["event_id"],
         "room": "display:aula",
         "seq": first["seq"],
+        "epoch": first["epoch"],
     }
     assert (again["recall"], again["call_count"], again["code"]) == (True, 2, "A-001")
     assert again["event_id"] != first["event_id"] and again["seq"] > first["seq"]
+    assert again["epoch"] == first["epoch"]  # one room, one epoch
 
 
 def test_each_room_numbers_its_own_events(hub_hall: HubHall) -> None:
@@ -84,6 +86,10 @@ def test_each_room_numbers_its_own_events(hub_hall: HubHall) -> None:
     hall.emit("snapshot")
     [snapshot] = drain(hall, "snapshot")
     assert snapshot["seq"] == later[-1]["seq"]
+    # Every number of a room counts in one epoch, the snapshot's too; rooms have their own.
+    assert {event["epoch"] for event in seen + later} == {snapshot["epoch"]}
+    assert snapshot["epochs"] == {"display:aula": snapshot["epoch"]}
+    assert {event["epoch"] for event in polres} != {snapshot["epoch"]}
 
 
 def test_a_visitor_hears_when_someone_ahead_is_called(hub_hall: HubHall) -> None:
@@ -151,7 +157,7 @@ def test_queues_and_counters_are_told_to_kiosks_displays_and_staff(hub_hall: Hub
     assert queue == {"service": "KTP", "agency": "DUKCAPIL", "waiting": 1, "agency_waiting": 1,
                      "open": True, "closed_reason": None, "closed_message": None,
                      "quota_left": 4, "estimated_wait_min": 10, "event_id": queue["event_id"],
-                     "room": "kiosk:kiosk-1", "seq": 1}
+                     "room": "kiosk:kiosk-1", "seq": 1, "epoch": queue["epoch"]}
     copies = drain(counter, "queue_changed")  # L2 serves KTP; the officer is in two rooms
     assert {e["room"] for e in copies} == {"counter:L2", "staff:DUKCAPIL"}
     assert [e["service"] for e in once(copies)] == ["KTP"]
@@ -163,7 +169,7 @@ def test_queues_and_counters_are_told_to_kiosks_displays_and_staff(hub_hall: Hub
                      "allowed_actions": ["break", "close", "call-next", "finish-next"],
                      "recalls_left": None,
                      "event_id": state["event_id"], "room": "display:aula",
-                     "seq": state["seq"]}
+                     "seq": state["seq"], "epoch": state["epoch"]}
     copies = drain(counter, "counter_changed")
     assert [e["event_id"] for e in copies] == [state["event_id"]] * 2
     # An open counter shortens the estimate a kiosk shows.
