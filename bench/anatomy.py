@@ -76,7 +76,8 @@ class Anatomy:
 
 def measure(hall: Hall, directory: Path, samples: int = 40) -> Anatomy:
     from queue_server.app import create_app
-    from queue_server.realtime import HUB, _Publication
+    from queue_server.hub.publication import Publication
+    from queue_server.hub.publisher import HUB
     from queue_server.settings import Settings
 
     settings = Settings(config=hall.config, data_dir=directory / "data",
@@ -94,8 +95,8 @@ def measure(hall: Hall, directory: Path, samples: int = 40) -> Anatomy:
         return send(*args, **kwargs)
 
     hub.send = send_marked
-    original_calls = _Publication.calls
-    _Publication.calls = meter.wrap("hub: calls", original_calls)  # type: ignore[method-assign]
+    original_calls = Publication.calls
+    Publication.calls = meter.wrap("hub: calls", original_calls)  # type: ignore[method-assign]
     client = app.test_client()
     kiosk = {"Authorization": f"Bearer {hall.tokens[KIOSK]}"}
     officer = {"Authorization": f"Bearer {hall.tokens[OFFICER]}"}
@@ -129,7 +130,7 @@ def measure(hall: Hall, directory: Path, samples: int = 40) -> Anatomy:
             lambda: client.post(f"/api/v1/counters/{COUNTER}/call-next",
                                 json={"finish_current": True}, headers=officer), 200)
     finally:
-        _Publication.calls = original_calls  # type: ignore[method-assign]
+        Publication.calls = original_calls  # type: ignore[method-assign]
         event.remove(state.engine, "before_cursor_execute", meter.on_statement)
         state.engine.dispose()
     return Anatomy(rows, samples)
