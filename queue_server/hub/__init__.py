@@ -11,9 +11,10 @@ tells whom. One module per job:
 
 Every event carries the `room` it was sent to, that room's `seq` and the `epoch` the number
 counts in; a snapshot carries the current `seq` and `epoch` of each room the connection is in
-(`seqs`, `epochs`), so a client that sees a gap or a new epoch asks for a fresh one. A connection in several rooms (an officer: a counter's and the agency's staff
-room) gets an event once per room it was sent to; the copies share one `event_id`, so the
-client applies it once and still counts each room's numbers.
+(`seqs`, `epochs`), so a client that sees a gap or a new epoch asks for a fresh one. A
+connection in several rooms (an officer: a counter's and the agency's staff room) gets an
+event once per room it was sent to; the copies share one `event_id`, so the client applies
+it once and still counts each room's numbers.
 """
 
 from __future__ import annotations

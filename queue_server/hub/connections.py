@@ -20,8 +20,10 @@ from queue_server.extensions import socketio
 from queue_server.hub.printagent import agent_joined
 from queue_server.hub.publisher import hub
 from queue_server.hub.rooms import SUBSCRIPTION, Subscription, own, room, staff_rooms
-from queue_server.models import Counter, DeviceKind, Ticket, User
+from queue_server.models import DeviceKind, Ticket, User
 from queue_server.people import device_by_token, may_see_agency, user_by_token
+from queue_server.queue.counters import find_counter
+from queue_server.queue.errors import UnknownCounter
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +127,10 @@ def _staff(session: Session, auth: dict[str, Any]) -> Subscription:
     counter_id = auth.get("counter")
     if counter_id is None:
         return Subscription("staff", str(user.id), staff)
-    counter = session.get(Counter, str(counter_id))
-    if counter is None or not counter.active:
-        raise Refused(f"unknown_counter: there is no counter {counter_id!r}")
+    try:
+        counter = find_counter(session, str(counter_id))
+    except UnknownCounter:
+        raise Refused(f"unknown_counter: there is no counter {counter_id!r}") from None
     if not may_see_agency(user, counter.agency_id):
         raise Refused(f"forbidden: {counter.name} is not a counter of your agency")
     return Subscription("counter", counter.id, (room("counter", counter.id), *staff))
