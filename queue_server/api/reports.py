@@ -14,7 +14,7 @@ from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
 from queue_server.context import db, now, runtime
 from queue_server.models import Agency, Role, User
-from queue_server.queue.common import get_site, site_time
+from queue_server.queue.common import get_site, service_day, site_time
 from queue_server.reports.charts import charts
 from queue_server.reports.export import (
     About,
@@ -24,8 +24,9 @@ from queue_server.reports.export import (
     tickets_json_lines,
     tickets_xlsx,
 )
-from queue_server.reports.figures import summary
+from queue_server.reports.figures import report_dialect, summary
 from queue_server.reports.period import Period, Scope
+from queue_server.reports.remember import remember_closed_days
 from queue_server.reports.rows import FigureRow
 from queue_server.reports.schemas import (
     ArrivalCellOut,
@@ -77,7 +78,15 @@ def scope_of(user: User, agency_code: str | None) -> Scope:
 
 
 def _period(query: RangeQuery) -> Period:
-    return Period.checked(query.first, query.last)
+    """The asked range; its closed days not yet in the reports' store are stored first (once
+    per day: a year's first report takes a second or two, later ones read stored facts)."""
+    period = Period.checked(query.first, query.last)
+    session = db()
+    sql, _ = report_dialect(session, period)
+    if remember_closed_days(session, period, service_day(get_site(session), now()), now(),
+                            sql):
+        session.commit()
+    return period
 
 
 def _row_out(row: FigureRow) -> FigureRowOut:

@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from queue_server.models import Base
+from queue_server.reports import store  # noqa: F401  (its tables are in Base.metadata)
 
 
 def run(connection: Connection) -> None:

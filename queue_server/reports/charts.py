@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from queue_server.models import Ticket
-from queue_server.reports.facts import Issued, in_period
+from queue_server.reports.facts import plan_facts
 from queue_server.reports.figures import report_dialect
-from queue_server.reports.period import Period, Scope
+from queue_server.reports.period import By, Period, Scope
 
 BUCKET_MIN = 5
 LAST_BUCKET = 12  # 60 minutes and more
@@ -38,17 +37,13 @@ class Charts:
     waits: list[Bucket]
 
 
-def charts(session: Session, period: Period, scope: Scope) -> Charts:
+def charts(session: Session, period: Period, scope: Scope, *, stored: bool = True) -> Charts:
     sql, _ = report_dialect(session, period)
-    tickets = (
-        select(sql.iso_weekday(Ticket.service_day).label("weekday"),
-               sql.local_hour(Ticket.issued_at).label("hour"),
-               sql.whole(sql.seconds(Ticket.called_at, Ticket.issued_at) /
-                         (BUCKET_MIN * 60)).label("bucket"),
-               Ticket.called_at.label("called_at"))
-        .join(Issued, Issued.id == Ticket.issued_service_id)
-        .where(*in_period(period, scope))
-        .subquery("chart_tickets"))
+    facts = plan_facts(session, period, scope, sql, stored=stored).keyed(
+        By.HALL, "service_day", "hour", "wait_s").subquery("facts")
+    tickets = select(sql.iso_weekday(facts.c.service_day).label("weekday"), facts.c.hour,
+                     sql.whole(facts.c.wait_s / (BUCKET_MIN * 60)).label("bucket")
+                     ).subquery("chart_tickets")
     arrivals = [Cell(int(weekday), int(hour), int(count)) for weekday, hour, count in
                 session.execute(select(tickets.c.weekday, tickets.c.hour, func.count())
                                 .group_by(tickets.c.weekday, tickets.c.hour)
@@ -56,7 +51,7 @@ def charts(session: Session, period: Period, scope: Scope) -> Charts:
     counts = [0] * (LAST_BUCKET + 1)
     for bucket, count in session.execute(
             select(tickets.c.bucket, func.count())
-            .where(tickets.c.called_at.is_not(None)).group_by(tickets.c.bucket)):
+            .where(tickets.c.bucket.is_not(None)).group_by(tickets.c.bucket)):
         counts[min(int(bucket), LAST_BUCKET)] += int(count)
     waits = [Bucket(index * BUCKET_MIN,
                     (index + 1) * BUCKET_MIN if index < LAST_BUCKET else None, count)

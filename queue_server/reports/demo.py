@@ -17,7 +17,7 @@ import itertools
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +30,9 @@ from queue_server.models import Channel, Counter, Role, Service, Ticket, TicketS
 from queue_server.queue import calling, counters, issuing, rollover
 from queue_server.queue.common import get_site
 from queue_server.queue.errors import DomainError
+from queue_server.reports.figures import report_dialect
+from queue_server.reports.period import Period
+from queue_server.reports.remember import remember_closed_days
 
 PRIORITY_REASONS = ("lansia", "disabilitas", "ibu_hamil", "anak")
 
@@ -324,4 +327,9 @@ def fill_history(sessions: sessionmaker[Session], today: date, days: int, per_da
             progress(day, simulated.issued)
     with sessions.begin() as session:
         rollover.expire_past_days(session, datetime.combine(today, time(0), zone))
+    if chosen:  # the reports read these closed days from their store from the start
+        with sessions.begin() as session:
+            period = Period(chosen[0], chosen[-1])
+            sql, _ = report_dialect(session, period)
+            remember_closed_days(session, period, today, datetime.now(UTC), sql)
     return result

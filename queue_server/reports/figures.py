@@ -7,6 +7,7 @@ Definitions: docs/reports.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import datetime, time
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from queue_server.models import Channel, TicketStatus
 from queue_server.queue.common import get_site
 from queue_server.reports.counter_time import counter_time
-from queue_server.reports.facts import ticket_facts
+from queue_server.reports.facts import Facts, plan_facts
 from queue_server.reports.labels import Labels
 from queue_server.reports.percentiles import MEDIAN, P90, at_rank, ranked
 from queue_server.reports.period import By, Period, Scope
@@ -26,9 +27,10 @@ from queue_server.reports.transfers import transfer_counts
 
 COUNTS = ("issued", "issued_kiosk", "issued_online", "issued_counter", "priority", "called",
           "served", "no_show", "cancelled_visitor", "removed_staff", "expired", "recalls",
-          "waited_within_target", "served_within_target")
-TIMES = ("wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s",
-         "service_mean_s", "service_median_s", "service_p90_s", "service_max_s")
+          "waited_within_target", "served_within_target", "service_n")
+SUMS = ("wait_sum", "service_sum")
+MAXIMA = ("wait_max_s", "service_max_s")
+FIELDS = {f.name for f in fields(FigureRow)}
 
 
 def report_dialect(session: Session, period: Period) -> tuple[Dialect, str]:
@@ -38,52 +40,121 @@ def report_dialect(session: Session, period: Period) -> tuple[Dialect, str]:
 
 
 def summary(session: Session, period: Period, by: By, scope: Scope, now: datetime,
-            language: str = "id") -> Summary:
+            language: str = "id", *, stored: bool = True) -> Summary:
     """Every figure of the period, one row per group (in the groups' natural order) and the
-    whole hall's total."""
+    whole hall's total. `stored`: read closed days from the store (remember.py) where they
+    are there; False computes every day from the tickets.
+
+    The total is added up from the groups (every ticket, event and counter stretch is in
+    exactly one group); only its percentiles, and what a grouping leaves out (transfers in
+    by counter or officer, counter time by service), are asked of the database again."""
     sql, timezone = report_dialect(session, period)
     labels = Labels(session, language)
-    rows = _grouped(session, period, scope, by, sql, timezone, now, labels)
+    facts = plan_facts(session, period, scope, sql, stored=stored)
+    parts = Parts.read(session, facts, by, timezone, now)
+    rows = parts.rows(by, labels)
     if by is By.HALL:
         total = rows[0] if rows else FigureRow("hall", labels.of(By.HALL, 0)[2]).finish()
         return Summary(period.first, period.last, by.value, [total], total)
-    totals = _grouped(session, period, scope, By.HALL, sql, timezone, now, labels)
+    total_parts = parts.added_up(session, facts, by, timezone, now)
+    totals = total_parts.rows(By.HALL, labels)
     total = totals[0] if totals else FigureRow("hall", labels.of(By.HALL, 0)[2]).finish()
     return Summary(period.first, period.last, by.value, rows, total)
 
 
-def _grouped(session: Session, period: Period, scope: Scope, by: By, sql: Dialect,
-             timezone: str, now: datetime, labels: Labels) -> list[FigureRow]:
-    tickets = ticket_figures(session, period, scope, by, sql)
-    busiest = busiest_hours(session, period, scope, by, sql)
-    transfers = transfer_counts(session, period, scope, by, sql)
-    times = counter_time(session, period, scope, by, sql, timezone, now)
-    ordered = []
-    for key in tickets.keys() | transfers.keys() | times.keys():
-        order, code, label = labels.of(by, key)
-        row = FigureRow(code, label, **tickets.get(key, {}))
-        row.busiest_hour = busiest.get(key)
-        row.transferred_out, row.transferred_in = transfers.get(key, (0, 0))
-        if by is not By.SERVICE:
-            row.open_s, row.break_s = times.get(key, (0.0, 0.0))
-        ordered.append((order, row.finish()))
-    return [row for _, row in sorted(ordered, key=lambda item: item[0])]
+TOTAL = 0  # the whole hall's group key
+
+
+@dataclass
+class Parts:
+    """What the database answered for one grouping, by group key."""
+
+    tickets: dict[Any, dict[str, Any]]
+    hours: dict[Any, dict[int, int]]
+    transfers: dict[Any, tuple[int, int]]
+    times: dict[Any, tuple[float, float]]
+
+    @classmethod
+    def read(cls, session: Session, facts: Facts, by: By, timezone: str,
+             now: datetime) -> Parts:
+        return cls(ticket_figures(session, facts, by), hour_counts(session, facts, by),
+                   transfer_counts(session, facts.period, facts.scope, by, facts.sql),
+                   counter_time(session, facts.period, facts.scope, by, facts.sql, timezone,
+                                now))
+
+    def rows(self, by: By, labels: Labels) -> list[FigureRow]:
+        ordered = []
+        for key in self.tickets.keys() | self.transfers.keys() | self.times.keys():
+            order, code, label = labels.of(by, key)
+            values = self.tickets.get(key, {})
+            row = FigureRow(code, label, **{k: v for k, v in values.items() if k in FIELDS})
+            row.busiest_hour = busiest(self.hours.get(key, {}))
+            row.transferred_out, row.transferred_in = self.transfers.get(key, (0, 0))
+            if by is not By.SERVICE:
+                row.open_s, row.break_s = self.times.get(key, (0.0, 0.0))
+            ordered.append((order, row.finish()))
+        return [row for _, row in sorted(ordered, key=lambda item: item[0])]
+
+    def added_up(self, session: Session, facts: Facts, by: By, timezone: str,
+                 now: datetime) -> Parts:
+        """The whole hall, from the groups."""
+        tickets: dict[str, Any] = {name: 0 for name in (*COUNTS, *SUMS)}
+        for values in self.tickets.values():
+            for name in (*COUNTS, *SUMS):
+                tickets[name] += values.get(name, 0)
+            for name in MAXIMA:
+                found = values.get(name)
+                if found is not None and (tickets.get(name) is None or found > tickets[name]):
+                    tickets[name] = found
+        tickets.update(_means(tickets))
+        for metric in ("wait", "service"):
+            median, p90 = percentiles(session, facts, By.HALL, f"{metric}_s").get(
+                TOTAL, (None, None))
+            tickets[f"{metric}_median_s"], tickets[f"{metric}_p90_s"] = median, p90
+        hours: dict[int, int] = {}
+        for per_hour in self.hours.values():
+            for hour, count in per_hour.items():
+                hours[hour] = hours.get(hour, 0) + count
+        out = sum(pair[0] for pair in self.transfers.values())
+        into = sum(pair[1] for pair in self.transfers.values())
+        if by in (By.COUNTER, By.OFFICER):  # those groupings have no "in"
+            into = transfer_counts(session, facts.period, facts.scope, By.HALL,
+                                   facts.sql).get(TOTAL, (0, 0))[1]
+        if by is By.SERVICE:  # nor counter time
+            times = counter_time(session, facts.period, facts.scope, By.HALL, facts.sql,
+                                 timezone, now).get(TOTAL, (0.0, 0.0))
+        else:
+            times = (sum(t[0] for t in self.times.values()),
+                     sum(t[1] for t in self.times.values()))
+        has_tickets = bool(self.tickets)
+        return Parts({TOTAL: tickets} if has_tickets else {}, {TOTAL: hours},
+                     {TOTAL: (out, into)} if (out or into) else {},
+                     {TOTAL: times} if self.times or by is By.SERVICE else {})
+
+
+def busiest(per_hour: dict[int, int]) -> int | None:
+    """The hour with the most tickets issued; of equal hours, the earliest."""
+    if not per_hour:
+        return None
+    return min(per_hour, key=lambda hour: (-per_hour[hour], hour))
+
+
+def _means(values: dict[str, Any]) -> dict[str, float | None]:
+    return {"wait_mean_s": _seconds(values["wait_sum"] / values["called"])
+            if values["called"] else None,
+            "service_mean_s": _seconds(values["service_sum"] / values["service_n"])
+            if values["service_n"] else None}
 
 
 def _count(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def ticket_figures(session: Session, period: Period, scope: Scope, by: By,
-                   sql: Dialect) -> dict[Any, dict[str, Any]]:
-    """{group key: counts and times} from one pass over the period's tickets."""
-    facts = ticket_facts(period, scope, by, sql).subquery("facts")
-    wait_rank, wait_n = ranked(facts.c.wait_s, facts.c.key)
-    service_rank, service_n = ranked(facts.c.service_s, facts.c.key)
-    ranks = select(facts, wait_rank.label("wait_rank"), wait_n.label("wait_n"),
-                   service_rank.label("service_rank"),
-                   service_n.label("service_n")).subquery("ranked")
-    r = ranks.c
+def ticket_figures(session: Session, facts: Facts, by: By) -> dict[Any, dict[str, Any]]:
+    """{group key: counts, sums and times}: one aggregate pass, then the percentiles."""
+    rows = facts.keyed(by, "channel", "priority", "status", "wait_s", "service_s", "recalls",
+                       "cancel_reason", targets=True).subquery("facts")
+    r = rows.c
     cancelled = r.status == TicketStatus.CANCELLED
     query = select(
         r.key,
@@ -102,37 +173,55 @@ def ticket_figures(session: Session, period: Period, scope: Scope, by: By,
         func.sum(r.recalls).label("recalls"),
         _count(r.wait_s <= r.wait_target_s).label("waited_within_target"),
         _count(r.service_s <= r.service_target_s).label("served_within_target"),
-        func.avg(r.wait_s).label("wait_mean_s"),
-        at_rank(r.wait_s, r.wait_rank, r.wait_n, MEDIAN).label("wait_median_s"),
-        at_rank(r.wait_s, r.wait_rank, r.wait_n, P90).label("wait_p90_s"),
+        func.coalesce(func.sum(r.wait_s), 0).label("wait_sum"),
+        func.count(r.service_s).label("service_n"),
+        func.coalesce(func.sum(r.service_s), 0).label("service_sum"),
         func.max(r.wait_s).label("wait_max_s"),
-        func.avg(r.service_s).label("service_mean_s"),
-        at_rank(r.service_s, r.service_rank, r.service_n, MEDIAN).label("service_median_s"),
-        at_rank(r.service_s, r.service_rank, r.service_n, P90).label("service_p90_s"),
         func.max(r.service_s).label("service_max_s"),
     ).group_by(r.key)
     figures: dict[Any, dict[str, Any]] = {}
     for row in session.execute(query).mappings():
         values: dict[str, Any] = {name: int(row[name] or 0) for name in COUNTS}
-        values.update({name: _seconds(row[name]) for name in TIMES})
+        values.update({name: float(row[name] or 0) for name in SUMS})
+        values.update({name: _seconds(row[name]) for name in MAXIMA})
+        values.update(_means(values))
         figures[row["key"]] = values
+    for metric in ("wait", "service"):
+        for key, (median, p90) in percentiles(session, facts, by, f"{metric}_s").items():
+            figures.setdefault(key, {}).update(
+                {f"{metric}_median_s": median, f"{metric}_p90_s": p90})
     return figures
+
+
+def percentiles(session: Session, facts: Facts, by: By,
+                metric: str) -> dict[Any, tuple[float | None, float | None]]:
+    """{group key: (median, 90th percentile)} of one time, over the rows that have it: a
+    narrow query (key and value), ranked by window functions, keeping the two ranks."""
+    values = facts.keyed(by, metric).subquery("values")
+    value = values.c[metric]
+    measured = select(values.c.key, value.label("v")).where(value.is_not(None)).subquery("m")
+    rank, count = ranked(measured.c.v, measured.c.key, nulls=False)
+    ranks = select(measured.c.key, measured.c.v, rank.label("rank"),
+                   count.label("n")).subquery("ranks")
+    found = {}
+    for key, median, p90 in session.execute(
+            select(ranks.c.key,
+                   at_rank(ranks.c.v, ranks.c.rank, ranks.c.n, MEDIAN),
+                   at_rank(ranks.c.v, ranks.c.rank, ranks.c.n, P90))
+            .group_by(ranks.c.key)):
+        found[key] = (_seconds(median), _seconds(p90))
+    return found
 
 
 def _seconds(value: Any) -> float | None:
     return None if value is None else round(float(value), 3)
 
 
-def busiest_hours(session: Session, period: Period, scope: Scope, by: By,
-                  sql: Dialect) -> dict[Any, int]:
-    """{group key: the site-local hour in which most of its tickets were issued}; of equal
-    hours, the earliest."""
-    facts = ticket_facts(period, scope, by, sql).subquery("facts")
-    best: dict[Any, tuple[int, int]] = {}
+def hour_counts(session: Session, facts: Facts, by: By) -> dict[Any, dict[int, int]]:
+    """{group key: {site-local hour: tickets issued in it}}."""
+    rows = facts.keyed(by, "hour").subquery("hours")
+    counts: dict[Any, dict[int, int]] = {}
     for key, hour, count in session.execute(
-            select(facts.c.key, facts.c.hour, func.count())
-            .group_by(facts.c.key, facts.c.hour)):
-        seen = best.get(key)
-        if seen is None or (count, -hour) > (seen[1], -seen[0]):
-            best[key] = (int(hour), int(count))
-    return {key: hour for key, (hour, _) in best.items()}
+            select(rows.c.key, rows.c.hour, func.count()).group_by(rows.c.key, rows.c.hour)):
+        counts.setdefault(key, {})[int(hour)] = int(count)
+    return counts

@@ -18,11 +18,12 @@ MEDIAN = (1, 2)
 P90 = (9, 10)
 
 
-def ranked(value: Any, partition: Any) -> tuple[ColumnElement[int], ColumnElement[int]]:
-    """(rank among the non-null values of the partition, count of them); nulls rank last."""
-    rank = func.row_number().over(
-        partition_by=partition,
-        order_by=(case((value.is_(None), 1), else_=0), value))
+def ranked(value: Any, partition: Any, *,
+           nulls: bool = True) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """(rank among the non-null values of the partition, count of them); nulls rank last.
+    `nulls=False`: the caller has left them out, which spares the sort a key."""
+    order = (case((value.is_(None), 1), else_=0), value) if nulls else (value,)
+    rank = func.row_number().over(partition_by=partition, order_by=order)
     return rank, func.count(value).over(partition_by=partition)
 
 

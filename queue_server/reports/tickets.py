@@ -97,7 +97,7 @@ def ticket_rows(session: Session, period: Period, scope: Scope) -> Iterator[Tick
         .outerjoin(Counter, Counter.id == Ticket.counter_id)
         .outerjoin(officer, officer.id == Ticket.officer_id)
         .outerjoin(events, events.c.ticket_id == Ticket.id)
-        .where(*in_period(period, scope))
+        .where(*in_period(period, scope, Issued))
         .order_by(Ticket.service_day, Ticket.issued_at, Ticket.id)
         .execution_options(yield_per=2000))
 

@@ -157,3 +157,11 @@ def test_every_grouping_adds_up_to_the_hall(days: Hall, by: By) -> None:
     rows = report(days, by)
     for name in ("issued", "served", "no_show", "expired", "recalls", "called"):
         assert sum(row[name] for row in rows.values()) == HALL[name], name
+
+
+@pytest.mark.parametrize("by", list(By))
+def test_every_grouping_has_the_halls_total(days: Hall, by: By) -> None:
+    """The total is added up from the groups; it must be the hall's own figures."""
+    with days.session() as session:
+        found = summary(session, BOTH_DAYS, by, Scope(), REPORT_NOW)
+    assert figures(found.total) == {"key": "hall", "label": "Seluruh aula", **HALL}

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from queue_server.config import parse_config
 from queue_server.models import Base, Service
 from queue_server.provision import apply_config
+from queue_server.reports import store  # noqa: F401  (the reports' tables)
 from tests.support.halls import Hall, hall_data
 
 
