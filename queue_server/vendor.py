@@ -8,7 +8,10 @@ from flask import Blueprint, abort, send_from_directory
 from flask.typing import ResponseReturnValue
 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
-FILES = {"socket.io.min.js": NODE_MODULES / "socket.io-client" / "dist"}
+FILES = {"socket.io.min.js": NODE_MODULES / "socket.io-client" / "dist",
+         # The report page's charts; the matrix controller draws the arrivals heat map.
+         "chart.umd.min.js": NODE_MODULES / "chart.js" / "dist",
+         "chartjs-chart-matrix.min.js": NODE_MODULES / "chartjs-chart-matrix" / "dist"}
 
 bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 

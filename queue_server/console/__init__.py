@@ -1,4 +1,5 @@
-"""The officer's console (`/console`) and the supervisor's overview (`/console/overview`).
+"""The officer's console (`/console`), the supervisor's overview (`/console/overview`) and
+the reports (`/console/reports`, printable at `/console/reports/print`).
 
 Both pages are static HTML and small JavaScript modules; everything they show comes from the
 JSON API and the Socket.IO hub, so a call button or a script sees the same hall.
@@ -14,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from queue_server.console.presence import HEARTBEAT_S
 from queue_server.context import db, runtime
 from queue_server.queue.common import get_site
+from queue_server.reports.pages import report_page
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -36,3 +38,13 @@ def console() -> ResponseReturnValue:
 @bp.get("/overview")
 def overview() -> ResponseReturnValue:
     return render_template("console/overview.html", config=_page_config())
+
+
+@bp.get("/reports")
+def reports() -> ResponseReturnValue:
+    return report_page("console/reports.html", _page_config())
+
+
+@bp.get("/reports/print")
+def reports_print() -> ResponseReturnValue:
+    return report_page("console/reports_print.html", _page_config())
