@@ -227,12 +227,24 @@ class Display(Strict):
     voice: VoiceEngine = "espeak"
     clips_dir: str | None = None
     media_dir: str | None = None
+    # This month's hall satisfaction index (SKM/IKM) and its grade, in the footer.
+    show_ikm: bool = False
 
     @model_validator(mode="after")
     def _clips_need_a_folder(self) -> Display:
         if self.voice == "clips" and not self.clips_dir:
             raise ValueError("voice 'clips' needs clips_dir, the folder of recorded words")
         return self
+
+
+class SurveyScreen(Strict):
+    """A rating screen (a tablet) beside a counter: it offers the survey (SKM) for the ticket
+    just served there, and resets after an answer or `timeout_seconds`."""
+
+    id: Code
+    name: Text
+    counter: Code
+    timeout_seconds: int = Field(default=90, ge=15, le=900)
 
 
 class Rules(Strict):
@@ -249,6 +261,7 @@ class HallConfig(Strict):
     counters: tuple[Counter, ...] = ()
     kiosks: tuple[Kiosk, ...] = ()
     displays: tuple[Display, ...] = ()
+    survey_screens: tuple[SurveyScreen, ...] = ()
     rules: Rules = Rules()
 
     def service_hours(self, service: Service) -> WeeklyHours:
@@ -264,6 +277,7 @@ def reference_problems(config: HallConfig) -> list[str]:
         *_duplicates("counters (number)", [c.number for c in config.counters]),
         *_duplicates("kiosks and displays",
                      [k.id for k in config.kiosks] + [d.id for d in config.displays]),
+        *_duplicates("survey_screens", [s.id for s in config.survey_screens]),
     ]
     agencies = {a.code for a in config.agencies}
     agency_of = {s.code: a.code for a in config.agencies for s in a.services}
@@ -293,6 +307,15 @@ def reference_problems(config: HallConfig) -> list[str]:
         for code in display.agencies or ():
             if code not in agencies:
                 problems.append(f"displays[{index}].agencies: unknown agency {code!r}")
+    counters = {c.id for c in config.counters}
+    devices = {k.id for k in config.kiosks} | {d.id for d in config.displays}
+    for index, screen in enumerate(config.survey_screens):
+        if screen.id in devices:
+            problems.append(f"survey_screens[{index}].id: {screen.id!r} is also a kiosk or "
+                            "display; give each device its own id")
+        if screen.counter not in counters:
+            problems.append(f"survey_screens[{index}].counter: unknown counter "
+                            f"{screen.counter!r}")
     return problems
 
 

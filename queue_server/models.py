@@ -83,6 +83,7 @@ class CounterState(enum.StrEnum):
 class DeviceKind(enum.StrEnum):
     KIOSK = "kiosk"
     DISPLAY = "display"
+    SURVEY = "survey"  # a rating screen beside a counter (queue_server/survey)
 
 
 class Channel(enum.StrEnum):
@@ -243,7 +244,7 @@ class User(Base):
 
 
 class Device(Base):
-    """A kiosk or display declared in config.yaml."""
+    """A kiosk, display or survey screen declared in config.yaml."""
 
     __tablename__ = "devices"
 

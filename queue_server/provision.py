@@ -103,6 +103,8 @@ def _apply_devices(session: Session, config: HallConfig) -> None:
                 for k in config.kiosks]
     declared += [(DeviceKind.DISPLAY, d.id, d.name, d.model_dump(mode="json"))
                  for d in config.displays]
+    declared += [(DeviceKind.SURVEY, s.id, s.name, s.model_dump(mode="json"))
+                 for s in config.survey_screens]
     for kind, device_id, name, settings in declared:
         device = devices.get(device_id) or Device(id=device_id)
         device.kind, device.name, device.settings, device.active = kind, name, settings, True

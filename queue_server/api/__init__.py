@@ -5,13 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, Flask, jsonify
 from flask.typing import ResponseReturnValue
 
-from queue_server.api import counters, displays, kiosks, operations, reports, session, tickets
+from queue_server.api import (
+    counters,
+    displays,
+    kiosks,
+    operations,
+    reports,
+    session,
+    survey,
+    tickets,
+)
 from queue_server.api.errors import register_error_handlers
 from queue_server.api.spec import openapi_document
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
-for module in (session, tickets, counters, displays, operations, kiosks, reports):
+for module in (session, tickets, counters, displays, operations, kiosks, reports, survey):
     module.register(bp)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from queue_server.models import Base
 from queue_server.reports import store  # noqa: F401  (its tables are in Base.metadata)
+from queue_server.survey import store as survey_store  # noqa: F401  (the survey's tables)
 
 
 def run(connection: Connection) -> None:
