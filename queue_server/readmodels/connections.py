@@ -17,7 +17,11 @@ from queue_server.readmodels.floor import staff_view
 from queue_server.readmodels.kiosks import agent_view, kiosk_view
 from queue_server.readmodels.tickets import ticket_view
 
-_VIEWS: dict[str, Callable[[Session, datetime, HallConfig, str, str], dict[str, Any]]] = {
+# (session, now, hall, key, language) -> the snapshot's body; the key is the device, ticket,
+# counter or user id of the connection.
+View = Callable[[Session, datetime, HallConfig, str, str], dict[str, Any]]
+
+VIEWS: dict[str, View] = {
     "display": display_view, "kiosk": kiosk_view, "ticket": ticket_view,
     "counter": counter_view, "staff": staff_view, "agent": agent_view,
 }
@@ -25,8 +29,6 @@ _VIEWS: dict[str, Callable[[Session, datetime, HallConfig, str, str], dict[str, 
 
 def connection_snapshot(session: Session, now: datetime, hall: HallConfig, kind: str,
                         key: str, language: str = "id") -> dict[str, Any]:
-    """What a connection starts from: a display's screen, a kiosk's services, a visitor's
-    ticket, a counter's console, a staff member's agencies or a print agent's printer (its
-    numbers are the hub's).
-    LookupError when the device, ticket, counter or user is gone."""
-    return {"kind": kind, **_VIEWS[kind](session, now, hall, key, language)}
+    """The snapshot body of a connection of `kind` (a key of VIEWS); LookupError when its
+    device, ticket, counter or user is gone."""
+    return {"kind": kind, **VIEWS[kind](session, now, hall, key, language)}
