@@ -5,7 +5,8 @@
 Runs, each on fresh servers and databases in a temporary directory: call-to-display latency
 with the bare Flask-SocketIO floor beside it, the in-process anatomy of a request, issue
 throughput on SQLite, memory with idle connections, and the same latency and throughput on
-PostgreSQL + Redis with two processes. Everything talks to 127.0.0.1 only.
+PostgreSQL + Redis with two processes, and the reports over a year of history. Everything
+talks to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 from bench import anatomy, halls, report
+from bench import reports as reports_bench
 from bench.scenarios import (
     Options,
     Results,
@@ -30,7 +32,7 @@ from bench.scenarios import (
     scaleout,
 )
 
-PARTS = ("latency", "anatomy", "issue", "memory", "scaleout")
+PARTS = ("latency", "anatomy", "issue", "memory", "scaleout", "reports")
 
 
 def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
@@ -113,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     loads.append(report.load_average())
     report.write(args.out, results, options, report.machine(), command, started_at,
                  (loads[0], loads[1]), time.monotonic() - started)
+    if "reports" in args.parts:  # writes its own section of the same file
+        say("reports on a year of history (SQLite)")
+        reports_bench.run(args.out)
     say(f"wrote {args.out} in {(time.monotonic() - started) / 60:.1f} min")
     return 0
 
