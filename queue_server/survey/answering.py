@@ -162,11 +162,14 @@ def record_answer(session: Session, now: datetime, ticket: Ticket, answer: Answe
         **{key: answer.profile.get(key) for key in ("gender", "age", "education",
                                                     "occupation")},
         suggestion=(answer.suggestion or "").strip() or None)
-    session.add(SurveyReceipt(ticket_id=ticket.id))
+    code = ticket.code
     try:
-        session.flush()
+        # A savepoint: when another answer for this ticket won the race, only the receipt is
+        # undone and the request can still say so in its own transaction.
+        with session.begin_nested():
+            session.add(SurveyReceipt(ticket_id=ticket.id))
     except IntegrityError:
-        raise SurveyAnswered(ticket=ticket.code) from None
+        raise SurveyAnswered(ticket=code) from None
     session.add(response)
     session.flush()
     return response
