@@ -7,7 +7,6 @@ It imports its parts and wires them; no part imports it back (what a request use
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from display.web import display_blueprint
 from kiosk.web import kiosk_blueprint
@@ -20,6 +19,7 @@ from queue_server.extensions import csrf, login_manager, socketio
 from queue_server.health import bp as health_bp
 from queue_server.hub import init_hub
 from queue_server.runtime import build_runtime
+from queue_server.security import init_security
 from queue_server.settings import Settings
 from queue_server.ticketpage import bp as ticket_page_bp
 from queue_server.vendor import bp as vendor_bp
@@ -33,8 +33,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app = Flask(__name__)  # its static folder (queue_server/static) serves the shared JS
     app.config["SECRET_KEY"] = settings.effective_secret_key()
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked where a cookie authenticates
-    app.config["WTF_CSRF_TIME_LIMIT"] = None  # a console stays open all day
     context.bind(app, state)
+    init_security(app, settings)  # before the routes: it bounds their <int:...> ids
 
     app.register_blueprint(health_bp)
     app.register_blueprint(vendor_bp)
@@ -49,9 +49,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.register_blueprint(kiosk_blueprint(hall.site.name, hall.site.short_name))
     app.register_blueprint(ticket_page_bp)
 
-    if settings.proxies:
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies)
     # The shared SocketIO object would otherwise keep an earlier app's Redis manager.
     socketio.server_options.pop("client_manager", None)
     socketio.init_app(app, async_mode=_async_mode(), message_queue=settings.message_queue)

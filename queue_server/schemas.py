@@ -6,10 +6,12 @@ from them, so the contract cannot drift from the code.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from queue_server.models import Channel, CounterState, PrintStatus, Role, TicketStatus
 from queue_server.queue.printjobs import PrinterState
@@ -21,11 +23,40 @@ class Model(BaseModel):
 
 # --- Requests -------------------------------------------------------------------------------
 
+# A row id as the database stores it (64-bit); a larger one is refused, not overflowed.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+# Any C0 control character but tab, line feed and carriage return, and DEL: PostgreSQL
+# refuses a NUL in text with a server error, SQLite stores it, and none belongs in a name,
+# a reason or a running text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in (*_strings(key), *_strings(item))]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
 class Request(Model):
     """Strict: "yes" is not a boolean and "12" is not a number; a client that sends them has
-    a bug worth hearing about."""
+    a bug worth hearing about. No text may carry control characters (every request model
+    inherits the check)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        if any(CONTROL.search(text) for text in _strings(data)):
+            raise PydanticCustomError(
+                "control_characters",
+                "text contains control characters (such as NUL); remove them")
+        return data
 
 
 class IssueRequest(Request):
@@ -48,7 +79,7 @@ class CallNextRequest(Request):
 
 
 class CallRequest(Request):
-    ticket_id: int
+    ticket_id: Id
     reason: str | None = Field(default=None, max_length=200)
 
 
@@ -62,7 +93,7 @@ class TransferRequest(Request):
 
 
 class ResumeRequest(Request):
-    ticket_id: int
+    ticket_id: Id
 
 
 class BreakRequest(Request):

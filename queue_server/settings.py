@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,9 +23,32 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     # Site-local wall-clock time the server clock starts from (training, demos, tests).
     clock_start: datetime | None = None
-    # Reverse proxies in front of the server whose X-Forwarded-For to trust (0: none), so that
-    # rate limits count each visitor, not the proxy.
-    proxies: int = 0
+    # The reverse proxies in front of the server, by address or network, comma-separated
+    # ("127.0.0.1,10.0.0.0/24"): their X-Forwarded-For names the visitor, so that rate limits
+    # count each visitor, not the proxy. Nobody else's X-Forwarded-For is believed.
+    proxies: str = ""
+    # The hall is served over TLS (by a proxy in front): cookies are sent over HTTPS only.
+    secure_cookies: bool = False
+
+    @field_validator("proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            if item.isdigit():
+                raise ValueError(
+                    f"ANTRE_PROXIES lists the proxies' addresses now, not their number "
+                    f"({item!r}): write e.g. ANTRE_PROXIES=127.0.0.1 for a proxy on this host")
+            try:
+                ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"ANTRE_PROXIES: {item!r} is not an IP address or network "
+                                 f"(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+        return value
+
+    @property
+    def trusted_proxies(self) -> list[IPv4Network | IPv6Network]:
+        return [ip_network(part.strip(), strict=False) for part in self.proxies.split(",")
+                if part.strip()]
 
     @property
     def effective_database_url(self) -> str:

@@ -61,6 +61,11 @@ def register_error_handlers(app: Flask, prefix: str) -> None:
 
     @app.errorhandler(ValidationError)
     def _invalid(error: ValidationError) -> tuple[Response, int]:
+        if any(item["type"] == "control_characters" for item in error.errors()):
+            message = ("Teks mengandung karakter kontrol (misalnya NUL); hapus karakter itu."
+                       if language() == "id" else
+                       "The text contains control characters (such as NUL); remove them.")
+            return error_response("control_characters", message, 422)
         detail = _field_problems(error)
         prefix_text = "Isian tidak sah" if language() == "id" else "Invalid input"
         return error_response("invalid_input", f"{prefix_text}: {detail}", 422)

@@ -3,6 +3,11 @@
 `endpoint` registers the Flask route, validates the JSON body against its pydantic model
 (a bad body becomes a 422 before the view runs) and records the operation, from which
 `openapi_document` is built.
+
+The caller is identified before the body is read: an operation that takes credentials
+answers a caller without any (or with a bad token) 401, never a 422 that would teach an
+anonymous caller the schema. The statuses every operation can meet whatever its view does
+(a malformed address or body, a body too large, no credentials) are listed for it.
 """
 
 from __future__ import annotations
@@ -15,15 +20,18 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from queue_server.api.auth import actor
 from queue_server.api.errors import ApiError
 from queue_server.schemas import ErrorOut
+from queue_server.security import MAX_ID
 
 ERROR_TEXT = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
-              409: "Conflicts with the current state", 422: "Invalid input",
-              429: "Too many requests"}
+              409: "Conflicts with the current state", 413: "Body too large",
+              422: "Invalid input", 429: "Too many requests",
+              503: "A service the answer needs is unavailable"}
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,10 @@ def endpoint(bp: Blueprint, method: str, rule: str, *, summary: str, tag: str,
 
         @functools.wraps(view)
         def handle(**kwargs: Any) -> ResponseReturnValue:
+            if auth:
+                _identify(needed=body is not None or query is not None)
             if body is not None:
-                kwargs["body"] = body.model_validate_json(_json_body())
+                kwargs["body"] = _validated_body(body)
             if query is not None:
                 kwargs["query"] = query.model_validate(request.args.to_dict())
             return _render(view(**kwargs))
@@ -71,15 +81,29 @@ def endpoint(bp: Blueprint, method: str, rule: str, *, summary: str, tag: str,
     return decorate
 
 
-def _json_body() -> bytes:
-    """The raw body (validated as JSON by pydantic, strictly); an empty body is `{}`."""
+def _identify(*, needed: bool) -> None:
+    """Resolve the caller first (a bad token is a 401 now); `needed`: the operation reads
+    input, so a caller without credentials is turned away before it is judged."""
+    who = actor()
+    if needed and who.user is None and who.device is None:
+        raise ApiError("unauthorized", 401, "Silakan masuk terlebih dahulu.", "Sign in first.")
+
+
+def _validated_body(model: type[BaseModel]) -> BaseModel:
+    """The body parsed and validated by pydantic in one pass (an empty body is `{}`).
+
+    pydantic's own parser bounds nesting depth and refuses lone surrogates, so JSON nested
+    10,000 deep or unencodable text is a 400, not a recursion error or a database error;
+    the body's size is bounded before it is read (security.MAX_BODY_BYTES, 413).
+    """
     raw = request.get_data()
-    if not raw.strip():
-        return b"{}"
-    if request.get_json(silent=True) is None:
-        raise ApiError("invalid_json", 400, "Isi permintaan bukan JSON yang sah.",
-                       "The request body is not valid JSON.")
-    return raw
+    try:
+        return model.model_validate_json(raw if raw.strip() else b"{}")
+    except ValidationError as error:
+        if any(item["type"] == "json_invalid" for item in error.errors(include_url=False)):
+            raise ApiError("invalid_json", 400, "Isi permintaan bukan JSON yang sah.",
+                           "The request body is not valid JSON.") from None
+        raise
 
 
 def _render(answer: Answer) -> ResponseReturnValue:
@@ -97,9 +121,9 @@ def _openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
     """Flask's /counters/<counter_id> as OpenAPI's /counters/{counter_id}, with parameters."""
     parameters = []
     for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule):
-        kind = "integer" if converter == "int" else "string"
-        parameters.append({"name": name, "in": "path", "required": True,
-                           "schema": {"type": kind}})
+        schema: dict[str, Any] = ({"type": "integer", "minimum": 0, "maximum": MAX_ID}
+                                  if converter == "int" else {"type": "string"})
+        parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule), parameters
 
 
@@ -123,6 +147,20 @@ def _query_parameters(model: type[BaseModel] | None) -> list[dict[str, Any]]:
             parameter["description"] = description
         parameters.append(parameter)
     return parameters
+
+
+def _errors(operation: Operation) -> list[int]:
+    """The operation's own refusals, and those any request may meet before its view runs:
+    a malformed address (400: control characters), a body malformed, too large or invalid
+    (400, 413, 422), invalid query parameters (422), no or bad credentials (401)."""
+    statuses = set(operation.errors) | {400}
+    if operation.body is not None:
+        statuses |= {413, 422}
+    if operation.query is not None:
+        statuses.add(422)
+    if operation.auth:
+        statuses.add(401)
+    return sorted(statuses)
 
 
 def openapi_document(title: str, version: str) -> dict[str, Any]:
@@ -158,7 +196,7 @@ def openapi_document(title: str, version: str) -> dict[str, Any]:
                     {kind: {"schema": {"type": "string", "format": "binary"}}
                      for kind in operation.produces})
             entry["responses"][str(status)] = response
-        for status in operation.errors:
+        for status in _errors(operation):
             entry["responses"][str(status)] = {
                 "description": ERROR_TEXT.get(status, "Error"),
                 "content": {"application/json": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from queue_server.api.auth import actor, limit_public, require_device, require_user
-from queue_server.api.errors import language
+from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.printagent import send_jobs
@@ -71,11 +71,17 @@ def register(bp: Blueprint) -> None:
 
 
 def _issuer(channel: Channel) -> tuple[Device | None, int | None]:
-    """Who may issue on each channel: a kiosk with its token, staff at a counter, anyone
-    (rate-limited) online."""
+    """Who may issue on each channel: a kiosk with its token, staff at a counter. So priority
+    is claimed only in the hall, before a kiosk or an officer.
+
+    Online issuing waits for remote booking (one per phone number, a reserved share of the
+    quota): an open endpoint let anyone drain a service's quota with priority tickets.
+    """
     if channel is Channel.KIOSK:
         return require_device(DeviceKind.KIOSK), None
     if channel is Channel.COUNTER:
         return None, require_user().id
-    limit_public("issue", 10)
-    return None, None
+    raise ApiError("online_issuing_unavailable", 403,
+                   "Nomor antrean daring belum tersedia; ambil nomor di kios atau di loket.",
+                   "Online tickets are not available yet; take a number at a kiosk or a "
+                   "counter.")

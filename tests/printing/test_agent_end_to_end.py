@@ -198,8 +198,8 @@ def test_paper_out_is_reported_to_the_kiosk_and_staff_and_a_reprint_prints(
 
 def test_a_reprint_sends_a_new_job_that_prints_again(served, tmp_path):
     polres = issue(served, "SKCK")
-    status, online = api(served, "POST", "/tickets", None, {"service": "KK",
-                                                            "channel": "online"})
+    status, online = api(served, "POST", "/tickets", "ayu", {"service": "KK",
+                                                             "channel": "counter"})
     assert status == 201
     with DeviceFile(tmp_path / "lp0") as printer, \
             RunningAgent(KioskAgent(agent_options(served, tmp_path, printer.spec))):

@@ -120,8 +120,9 @@ def test_answers_that_are_not_the_agents_to_give_are_ignored(
         hub_hall: HubHall, caplog: pytest.LogCaptureFixture) -> None:
     client, page = agent(hub_hall), hub_hall.device(KIOSK)
     issued = issue(hub_hall)
-    online = hub_hall.app.test_client().post(
-        "/api/v1/tickets", json={"service": "KK", "channel": "online"}).get_json()
+    online = hub_hall.app.test_client().post(  # a ticket issued at a counter: no kiosk
+        "/api/v1/tickets", json={"service": "KK", "channel": "counter"},
+        headers={"Authorization": f"Bearer {hub_hall.tokens['ayu']}"}).get_json()
     page.emit("print_result", {"job_id": f"{issued['id']}.1", "ok": True})  # not an agent
     client.emit("print_result", {"job_id": f"{issued['id']}.7", "ok": True})  # not this job
     client.emit("print_result", {"job_id": f"{online['id']}.1", "ok": True})  # not its kiosk
