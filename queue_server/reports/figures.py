@@ -107,10 +107,11 @@ class Parts:
                 if found is not None and (tickets.get(name) is None or found > tickets[name]):
                     tickets[name] = found
         tickets.update(_means(tickets))
-        for metric in ("wait", "service"):
-            median, p90 = percentiles(session, facts, By.HALL, f"{metric}_s").get(
-                TOTAL, (None, None))
-            tickets[f"{metric}_median_s"], tickets[f"{metric}_p90_s"] = median, p90
+        for metric, count in (("wait", tickets["called"]), ("service", tickets["service_n"])):
+            tickets[f"{metric}_median_s"] = ranked_value(
+                session, facts, f"{metric}_s", nearest_rank(count, MEDIAN))
+            tickets[f"{metric}_p90_s"] = ranked_value(
+                session, facts, f"{metric}_s", nearest_rank(count, P90))
         hours: dict[int, int] = {}
         for per_hour in self.hours.values():
             for hour, count in per_hour.items():
@@ -211,6 +212,23 @@ def percentiles(session: Session, facts: Facts, by: By,
             .group_by(ranks.c.key)):
         found[key] = (_seconds(median), _seconds(p90))
     return found
+
+
+def nearest_rank(count: int, fraction: tuple[int, int]) -> int:
+    """ceil(count * a / b) for `fraction` (a, b): the rank of that percentile (0: none)."""
+    numerator, denominator = fraction
+    return (count * numerator + denominator - 1) // denominator
+
+
+def ranked_value(session: Session, facts: Facts, metric: str, rank: int) -> float | None:
+    """The `rank`-th smallest value of a time over the whole period (1 is the smallest): the
+    whole hall's percentiles, once its count is known, without ranking every row."""
+    if rank < 1:
+        return None
+    values = facts.keyed(By.HALL, metric).subquery("values")
+    value = values.c[metric]
+    return _seconds(session.scalar(
+        select(value).where(value.is_not(None)).order_by(value).limit(1).offset(rank - 1)))
 
 
 def _seconds(value: Any) -> float | None:
