@@ -13,9 +13,9 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from queue_server.console.presence import HEARTBEAT_S
+from queue_server.console.reports_page import report_page
 from queue_server.context import db, runtime
 from queue_server.queue.common import get_site
-from queue_server.reports.pages import report_page
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                static_folder="static", static_url_path="/static")
