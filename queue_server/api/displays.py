@@ -34,7 +34,7 @@ def register(bp: Blueprint) -> None:
         [stamp] = hub().sequences.current_many([room("display", display.id)])
         snapshot: dict[str, Any] = display_snapshot(db(), now(), display, runtime().hall,
                                                     stamp.seq)
-        return DisplaySnapshot(**snapshot, epoch=stamp.epoch)
+        return DisplaySnapshot(**{**snapshot, "epoch": stamp.epoch})
 
 
 def display_for_caller(display_id: str) -> Device:

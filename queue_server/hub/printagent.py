@@ -20,11 +20,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import request
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from queue_server import changes
@@ -115,10 +115,11 @@ def agent_left(session: Session, kiosk_id: str) -> None:
     if stamp is None:
         return
     now = hub().state.clock.now()
-    cleared = session.execute(
+    result = session.execute(
         update(Device).where(Device.id == kiosk_id, Device.agent_seen_at == stamp)
         .values(agent_seen_at=None, printer_status=None, printer_status_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False))
+    cleared = cast(CursorResult[Any], result).rowcount
     session.commit()
     if cleared:
         device = session.get(Device, kiosk_id)

@@ -60,7 +60,8 @@ class MemorySequences:
         answer = []
         with self._lock:
             for name in rooms:
-                epoch, seq = self._stamps.pop(name, None) or Stamp(new_epoch(), 0)
+                epoch, seq = self._stamps.pop(name) if name in self._stamps \
+                    else Stamp(new_epoch(), 0)
                 stamp = Stamp(epoch, seq + 1)
                 self._stamps[name] = stamp  # re-inserted: now the most recent
                 answer.append(stamp)

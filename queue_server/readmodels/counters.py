@@ -97,10 +97,13 @@ def counter_summaries(session: Session, now: datetime, *,
         statement = statement.where(Counter.id.in_(counter_ids))
     rows = session.execute(statement).all()
     ids = [counter.id for counter, _ in rows]
-    current = {counter_id: (code, status, calls) for counter_id, code, status, calls in
-               session.execute(
-                   select(Ticket.counter_id, Ticket.code, Ticket.status, Ticket.call_count)
-                   .where(Ticket.counter_id.in_(ids), Ticket.status.in_(ACTIVE_STATUSES)))}
+    # A called or serving ticket always has its counter (the IN clause says so too).
+    current: dict[str, tuple[str, TicketStatus, int]] = {
+        counter_id: (code, status, calls) for counter_id, code, status, calls in
+        session.execute(
+            select(Ticket.counter_id, Ticket.code, Ticket.status, Ticket.call_count)
+            .where(Ticket.counter_id.in_(ids), Ticket.status.in_(ACTIVE_STATUSES)))
+        if counter_id is not None}
     answer = []
     for counter, agency_code in rows:
         code, status, _ = current.get(counter.id, (None, None, 0))
@@ -127,11 +130,11 @@ def _add_actions(session: Session, now: datetime, summaries: list[dict[str, Any]
         .where(counter_services.c.counter_id.in_(ids), Service.active,
                Ticket.status == TicketStatus.WAITING, Ticket.service_day == day)
         .group_by(counter_services.c.counter_id)).all())
-    parked: dict[str, int] = dict(session.execute(
+    parked: dict[str, int] = {counter_id: count for counter_id, count in session.execute(
         select(Ticket.counter_id, func.count())
         .where(Ticket.counter_id.in_(ids), Ticket.status == TicketStatus.PARKED,
                Ticket.service_day == day)
-        .group_by(Ticket.counter_id)).all())
+        .group_by(Ticket.counter_id)) if counter_id is not None}
     for summary in summaries:
         _, status, calls = current.get(summary["id"], (None, None, 0))
         situation = CounterSituation(state=CounterState(summary["state"]), current=status,
