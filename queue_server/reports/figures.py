@@ -187,7 +187,13 @@ def ticket_figures(session: Session, facts: Facts, by: By) -> dict[Any, dict[str
         values.update({name: _seconds(row[name]) for name in MAXIMA})
         values.update(_means(values))
         figures[row["key"]] = values
-    for metric in ("wait", "service"):
+    for metric, count in (("wait", "called"), ("service", "service_n")):
+        if by is By.HALL:  # one group: two ranks of one sorted list, no window needed
+            for values in figures.values():
+                values[f"{metric}_median_s"], values[f"{metric}_p90_s"] = (
+                    ranked_value(session, facts, f"{metric}_s", nearest_rank(values[count], f))
+                    for f in (MEDIAN, P90))
+            continue
         for key, (median, p90) in percentiles(session, facts, by, f"{metric}_s").items():
             figures.setdefault(key, {}).update(
                 {f"{metric}_median_s": median, f"{metric}_p90_s": p90})
