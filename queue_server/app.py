@@ -21,6 +21,7 @@ from queue_server.hub import init_hub
 from queue_server.runtime import build_runtime
 from queue_server.security import init_security
 from queue_server.settings import Settings
+from queue_server.survey.web import bp as survey_bp
 from queue_server.ticketpage import bp as ticket_page_bp
 from queue_server.vendor import bp as vendor_bp
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.register_blueprint(console_bp)
     app.register_blueprint(kiosk_blueprint(hall.site.name, hall.site.short_name))
     app.register_blueprint(ticket_page_bp)
+    app.register_blueprint(survey_bp)  # the counter's rating screen, the SKM report page
 
     # The shared SocketIO object would otherwise keep an earlier app's Redis manager.
     socketio.server_options.pop("client_manager", None)

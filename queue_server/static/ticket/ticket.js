@@ -8,6 +8,7 @@
 import { $ } from "/static/shared/dom.js";
 import { connectLive } from "/static/shared/live.js";
 import { makeWords, waitText } from "/static/shared/words.js";
+import { phoneSurvey } from "/static/survey/phone.js";
 
 const POLL_MS = 30000; // only while the connection is down
 const OFFLINE_AFTER_MS = 2000; // a blink of the Wi-Fi is not worth a banner
@@ -20,6 +21,8 @@ let ticket = config.ticket;
 let audio = null;
 let offlineTimer = null;
 let pollTimer = null;
+// Served: the page turns into the survey (SKM), once.
+const survey = phoneSurvey({ token, language: config.lang, section: $("survey") });
 
 function counterName(view) {
   return view.counter ? view.counter.name : t("counter_fallback");
@@ -64,6 +67,7 @@ function render(view) {
   }
   const newCall = called && (before.status !== "called" || view.call_count > before.call_count);
   if (newCall) alert();
+  if (view.status === "done") survey.check();
 }
 
 /* --- The alert: our own beep, and the phone's vibration ------------------------------- */
@@ -195,6 +199,8 @@ async function poll() {
     // still offline
   }
 }
+
+if (ticket.status === "done") survey.check();
 
 const live = connectLive({
   auth: { ticket: token, language: config.lang },
