@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 from queue_server.queue.errors import DomainError
 
 MAX_DAYS = 366
+# The days a hall can have data for; beyond them site-time arithmetic would leave the
+# calendar (year 1 or 9999), so such a range is refused as a bad one.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class By(enum.StrEnum):
@@ -67,6 +70,9 @@ class Period:
 
     @classmethod
     def checked(cls, first: date, last: date) -> Period:
+        if not (EARLIEST <= first <= LATEST and EARLIEST <= last <= LATEST):
+            raise BadRange(why_id=f"tanggal harus antara {EARLIEST} dan {LATEST}.",
+                           why_en=f"dates must lie between {EARLIEST} and {LATEST}.")
         if last < first:
             raise BadRange(why_id="'to' sebelum 'from'.", why_en="'to' is before 'from'.")
         if (last - first).days + 1 > MAX_DAYS:

@@ -102,6 +102,8 @@ def test_one_agency(reports_api: ReportsApi) -> None:
      "at most 366 days"),
     ("admin", "/reports/tickets?from=2025-01-01&to=2026-12-01", 422, "bad_range",
      "at most 366 days"),
+    ("admin", "/reports/summary?from=9999-12-31&to=9999-12-31", 422, "bad_range", "2099"),
+    ("admin", "/reports/charts?from=0001-01-01&to=0001-01-01", 422, "bad_range", "2000"),
     ("admin", f"/reports/summary?{RANGE}&by=month", 422, "invalid_input", "by"),
     ("admin", "/reports/summary?from=30-11-2026&to=2026-12-01", 422, "invalid_input", "from"),
     ("admin", "/reports/summary?to=2026-12-01", 422, "invalid_input", "from"),

@@ -32,6 +32,8 @@ def test_a_range_in_site_time() -> None:
     ("2025-01-01", "2026-01-02", "at most 366 days"),
     ("30-11-2026", "2026-12-01", "YYYY-MM-DD"),
     (None, "2026-12-01", "give both"),
+    ("9999-12-31", "9999-12-31", "between 2000-01-01 and 2099-12-31"),
+    ("0001-01-01", "0001-01-01", "between 2000-01-01 and 2099-12-31"),
 ])
 def test_bad_ranges(first: str | None, last: str, says: str) -> None:
     with pytest.raises(BadRange) as refused:
