@@ -87,6 +87,7 @@ def display_blueprint(hall: HallConfig, *, data_dir: Path, config_dir: Path, clo
             "highlight_s": HIGHLIGHT_S,
             "media_interval_s": _seconds("slide", MEDIA_INTERVAL_S, 2, 600),
             "has_media": bool(display.media_dir),
+            "show_ikm": display.show_ikm,  # this month's SKM/IKM badge (docs/skm.md)
             "chime": {
                 "tones_hz": list(chime.TONES_HZ), "spacing_s": chime.TONE_SPACING_S,
                 "length_s": chime.TONE_LENGTH_S, "attack_s": chime.ATTACK_S,

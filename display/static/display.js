@@ -140,6 +140,12 @@ function main() {
   api.live = live;
   api.socket = live.socket;
 
+  if (config.show_ikm) {
+    // Loaded only by a display set to show the hall's satisfaction index (docs/skm.md).
+    import("./ikm.js").then(({ showIkm }) => showIkm({ displayId, token,
+      brand: document.querySelector(".brand"), language: words.lang }));
+  }
+
   if (config.has_media) {
     // Loaded only by a display with a slideshow.
     import("./media.js").then(({ Slideshow }) => new Slideshow({

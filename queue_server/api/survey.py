@@ -9,12 +9,13 @@ from fractions import Fraction
 from flask import Blueprint, Response, jsonify
 
 from queue_server.api.auth import limit_public, require_device
+from queue_server.api.displays import display_for_caller
 from queue_server.api.errors import language
 from queue_server.api.reports import reader, scope_of
 from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
 from queue_server.models import DeviceKind, Ticket
-from queue_server.queue.common import get_site, site_time
+from queue_server.queue.common import get_site, service_day, site_time
 from queue_server.queue.issuing import find_ticket_by_token
 from queue_server.reports.period import Period
 from queue_server.survey.answering import (
@@ -26,9 +27,10 @@ from queue_server.survey.answering import (
 )
 from queue_server.survey.elements import ELEMENTS, PROFILE, questionnaire
 from queue_server.survey.export import About, skm_csv, skm_xlsx
-from queue_server.survey.figures import Group, Skm, skm
+from queue_server.survey.figures import Group, Skm, hall_month, skm
 from queue_server.survey.index import MILLI, WEIGHT, rounded
 from queue_server.survey.schemas import (
+    HallIkmOut,
     ScreenAnswerIn,
     ScreenOut,
     SkmChoiceOut,
@@ -96,6 +98,21 @@ def register(bp: Blueprint) -> None:
         ticket_code = _code_of(body.ticket_id)
         commit()
         return SurveyThanksOut(ticket=ticket_code, message=THANKS[language()]), 201
+
+    @endpoint(bp, "GET", "/displays/<display_id>/ikm", tag="survey",
+              answers={200: HallIkmOut}, auth=("bearer", "session"), errors=(401, 404),
+              summary="This month's hall satisfaction index and grade, for a display set "
+                      "to show it (its device token, or staff)")
+    def display_ikm(display_id: str) -> HallIkmOut:
+        display_for_caller(display_id)
+        today = service_day(get_site(db()), now())
+        month = hall_month(db(), today, runtime().hall.site.name)
+        index = month.index
+        return HallIkmOut(month=today.strftime("%Y-%m"), respondents=month.respondents,
+                          converted=_number(index.converted),
+                          grade=index.grade.letter if index.grade else None,
+                          performance=(index.grade.performance(language()) if index.grade
+                                       else None))
 
     @endpoint(bp, "GET", "/reports/skm", tag="reports", query=SkmQuery,
               answers={200: SkmOut}, produces=(CSV, XLSX), auth=("session", "bearer"),

@@ -71,6 +71,16 @@ class ScreenOut(BaseModel):
     now: str
 
 
+class HallIkmOut(BaseModel):
+    """This month's hall index so far, for the hall display."""
+
+    month: str = Field(description="YYYY-MM, site time")
+    respondents: int
+    converted: float | None
+    grade: str | None
+    performance: str | None
+
+
 class SkmQuery(RangeQuery):
     by: SkmBy = Field(default=SkmBy.HALL, description="One row per hall, agency, service or "
                                                       "counter")

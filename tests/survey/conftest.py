@@ -24,6 +24,7 @@ ALL_FOUR = {f"U{n}": 4 for n in range(1, 10)}
 def survey_hall_data() -> dict[str, Any]:
     data = hall_data()
     data["survey_screens"] = [dict(screen) for screen in SCREENS]
+    data["displays"][0]["show_ikm"] = True  # the hall display (aula) shows the month's IKM
     return data
 
 

@@ -286,6 +286,24 @@ def test_the_skm_report_downloads_in_the_report_layout(api: Api) -> None:
     assert ikm[1][:5] == ["DUKCAPIL", "Disdukcapil", 1, 1, 1]
 
 
+def test_a_display_reads_the_months_hall_index(api: Api) -> None:
+    empty = api.client().get("/api/v1/displays/aula/ikm", headers=api.bearer("aula"))
+    assert empty.get_json() == {"month": "2026-11", "respondents": 0, "converted": None,
+                                "grade": None, "performance": None}
+    answered(api, {**ALL_FOUR, "U3": 2})
+    answered(api, {f"U{n}": 3 for n in range(1, 10)}, service="SKCK", counter="L3",
+             officer="budi")
+    month = api.client().get("/api/v1/displays/aula/ikm?lang=en",
+                             headers=api.bearer("aula")).get_json()
+    assert month == {"month": "2026-11", "respondents": 2, "converted": 84.72, "grade": "B",
+                     "performance": "Good"}
+    assert api.client().get("/api/v1/displays/aula/ikm",
+                            headers=api.bearer("zona-a")).status_code == 401
+    assert api.client().get("/api/v1/displays/aula/ikm").status_code == 401
+    assert api.client().get("/api/v1/displays/aula/ikm",
+                            headers=api.bearer("admin")).status_code == 200
+
+
 def test_the_survey_is_in_the_openapi_document(api: Api) -> None:
     document = api.client().get("/api/v1/openapi.json").get_json()
     paths = document["paths"]

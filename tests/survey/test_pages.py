@@ -254,3 +254,21 @@ def test_the_skm_report_page(survey_hall: ServedHall, open_page: Opener,
     page.screenshot(path=screenshot_dir(tmp_path) / "skm-report.png", full_page=True)
     page.locator("#lang").click()
     page.wait_for_function("document.querySelector('#skm-recap').textContent.includes('Element')")
+
+
+def test_the_hall_display_shows_the_months_index(survey_hall: ServedHall, open_page: Opener,
+                                                 tmp_path: Path) -> None:
+    for value in (4, 3):
+        ticket = serve(survey_hall)
+        status, _ = api(survey_hall, "POST", f"/tickets/{ticket['token']}/survey", None,
+                        {"answers": {f"U{n}": value for n in range(1, 10)}})
+        assert status == 201
+    page = open_page(f"{survey_hall.url}/display/aula?token={survey_hall.tokens['aula']}",
+                     {"width": 1920, "height": 1080})
+    page.wait_for_selector("#ikm:not([hidden])")
+    assert page.inner_text("#ikm") == "IKM bulan ini 87,50 B · Baik"
+    page.screenshot(path=screenshot_dir(tmp_path) / "display-ikm.png")
+    other = open_page(f"{survey_hall.url}/display/zona-a?token={survey_hall.tokens['zona-a']}",
+                      {"width": 1920, "height": 1080})
+    other.wait_for_selector("body[data-online=true]")
+    assert other.locator("#ikm").count() == 0  # not switched on there
