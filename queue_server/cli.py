@@ -147,6 +147,34 @@ def user_token(username: str) -> None:
     click.echo(token)
 
 
+@user.command("unlock")
+@click.argument("username")
+def user_unlock(username: str) -> None:
+    """Lift the sign-in limits on USERNAME (failed attempts from every address)."""
+    from queue_server.people import unlock_sign_in
+
+    with _prepared_session() as session:
+        try:
+            forgotten = unlock_sign_in(session, username)
+        except PeopleError as error:
+            _fail(str(error))
+    click.echo(f"unlocked {username} ({forgotten} failed attempts forgotten)")
+
+
+@user.command("disable")
+@click.argument("username")
+def user_disable(username: str) -> None:
+    """Disable USERNAME: no sign-in, their sessions and API token end now."""
+    from queue_server.people import disable_user
+
+    with _prepared_session() as session:
+        try:
+            disable_user(session, session.info["clock"].now(), username)
+        except PeopleError as error:
+            _fail(str(error))
+    click.echo(f"disabled {username}")
+
+
 @main.group()
 def device() -> None:
     """Kiosks and displays declared in config.yaml."""

@@ -15,10 +15,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from queue_server import signin
 from queue_server.models import Agency, Device, DeviceKind, Role, User
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+# Checked against when the name is unknown, so that a wrong name costs the same time as a
+# wrong password and the answer's timing does not tell which names exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 class PeopleError(ValueError):
@@ -50,11 +54,38 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def password_matches(user: User, password: str) -> bool:
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether the password is the user's; as slow for no user (or a disabled one) as for a
+    wrong password."""
+    if user is None or not user.active:
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            pass
+        return False
     try:
         return _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def unlock_sign_in(session: Session, username: str) -> int:
+    """Lift the sign-in limits on a name (an administrator's decision): its failed attempts
+    from every address are forgotten. The number of forgotten attempts."""
+    if session.scalar(select(User).where(User.username == username)) is None:
+        raise PeopleError(f"no user {username!r}")
+    return signin.clear_name(session, username)
+
+
+def disable_user(session: Session, now: datetime, username: str) -> User:
+    """The user can no longer sign in; their sessions end now and their API token stops."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise PeopleError(f"no user {username!r}")
+    user.active = False
+    user.token_hash = None
+    signin.end_sessions_of(session, now, user.id)
+    return user
 
 
 def add_user(session: Session, now: datetime, username: str, name: str, role: Role,

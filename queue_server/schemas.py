@@ -249,6 +249,12 @@ class CsrfOut(Model):
     csrf_token: str
 
 
+class UnlockOut(Model):
+    username: str
+    forgotten_failures: int = Field(description="Failed attempts on the name that no longer "
+                                                "count, from every address")
+
+
 class ErrorBody(Model):
     code: str
     message: str

@@ -69,10 +69,10 @@ def test_an_officer_connects_to_their_counter_with_a_token(hub_hall: HubHall) ->
 
 
 def test_an_officer_connects_with_the_login_cookie(hub_hall: HubHall) -> None:
-    browser = hub_hall.app.test_client()
-    with browser.session_transaction() as cookie:  # what Flask-Login keeps after sign-in
-        cookie["_user_id"] = str(hub_hall.users["budi"])
-        cookie["_fresh"] = True
+    browser = hub_hall.app.test_client()  # signs in as the console does
+    csrf_token = browser.get("/api/v1/auth/csrf").get_json()["csrf_token"]
+    assert browser.post("/api/v1/auth/login", headers={"X-CSRFToken": csrf_token},
+                        json={"username": "budi", "password": "rahasia123"}).status_code == 200
     client = socketio.test_client(hub_hall.app, flask_test_client=browser, auth={"counter": "L3"})
     snapshot = only_snapshot(client)
     assert snapshot["id"] == "L3" and set(snapshot["seqs"]) == {"counter:L3", "staff:POLRES"}
