@@ -227,7 +227,8 @@ class KioskAgent:
         self._server_settings = kiosk if isinstance(kiosk, dict) else {}
         self._settings_known.set()
         self.ready.set()
-        self._report_now.set()  # the server learns the printer's state at once
+        self._seen = None  # a fresh read: the server learns the printer's state at once
+        self._report_now.set()
 
     def _on_print_ticket(self, job: Any) -> None:
         self._jobs.put(job)

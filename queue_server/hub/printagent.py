@@ -100,9 +100,12 @@ def agent_joined(session: Session, kiosk_id: str) -> None:
     device = session.get(Device, kiosk_id)
     if device is None:
         return
+    before = printer_state(device, now)
     _stamp(device, now)
     resend, given_up = take_pending(session, now, kiosk_id)
     changes.commit(session, hub().state.publish)
+    if printer_state(device, now) != before:
+        _tell_staff(session, device, now)  # back: staff learn it before the first report
     tell_kiosk(given_up)
     send_jobs(session, resend)
     log.info("print agent of %s connected; %d pending jobs sent again", kiosk_id, len(resend))

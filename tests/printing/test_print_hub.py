@@ -91,12 +91,14 @@ def test_the_job_holds_the_ticket_as_printed(hub_hall: HubHall) -> None:
         "site_address": "Lantai 3 Pasar Banyuasri, Singaraja",
         "agency_name": "Dinas Kependudukan dan Pencatatan Sipil", "service_name": "KTP-el",
         "code": "A-001", "priority_label": "PRIORITAS - Lansia",
-        "issued_at": "2026-11-30T09:00:00+08:00", "ahead": 0, "estimated_wait_min": 0,
+        "issued_at": "2026-11-30T09:00:00+08:00", "ahead": 0, "estimated_wait_min": None,
+        "wait_note": "belum ada loket yang buka",  # no counter serving KTP is open
         "requirements": ["Kartu Keluarga"], "tracking_url": issued["tracking_url"],
         "footer": [],
     }
     printed = render_ticket(parse_job(job).ticket.to_ticket(), width=job["width"])
     assert b"A-001" in printed and b"09:00 WITA" in printed
+    assert b"Perkiraan tunggu: belum ada loket yang buka" in printed
 
 
 def test_a_result_settles_the_ticket_once_and_tells_the_kiosk(hub_hall: HubHall) -> None:
@@ -163,8 +165,11 @@ def test_no_agent_or_a_silent_one_means_failed_at_once(hub_hall: HubHall) -> Non
 
 
 def test_printer_reports_reach_the_device_and_staff_on_change(hub_hall: HubHall) -> None:
-    client, staff = agent(hub_hall), hub_hall.officer("admin")
+    staff = hub_hall.officer("admin")
     drain(staff)
+    client = agent(hub_hall)
+    [back] = drain(staff, "printer_changed")  # before any report: its printer is unknown yet
+    assert (back["agent"], back["state"]) == (True, "unknown")
     client.emit("printer_status", {"state": "paper_low", "online": True, "raw": "121212"})
     [changed] = drain(staff, "printer_changed")
     assert {k: changed[k] for k in ("kiosk", "name", "agent", "state", "message_id", "at")} == {
