@@ -67,8 +67,13 @@ def build_layout(ticket: TicketPrint, columns: int, code_scale: int) -> list[Blo
     centred(ticket.issued_text)
     blocks.append(Rule())
     blocks.extend(Line(line) for line in wrap(f"Orang di depan Anda: {ticket.ahead}", columns))
-    if ticket.estimated_wait_min is not None:
-        wait = f"Perkiraan tunggu: ~{ticket.estimated_wait_min} menit"
+    if ticket.estimated_wait_min is not None or ticket.wait_note:
+        if ticket.estimated_wait_min is None:
+            wait = f"Perkiraan tunggu: {ticket.wait_note}"
+        elif ticket.estimated_wait_min <= 0:
+            wait = "Perkiraan tunggu: segera dipanggil"
+        else:
+            wait = f"Perkiraan tunggu: ~{ticket.estimated_wait_min} menit"
         blocks.extend(Line(line) for line in wrap(wait, columns))
     if ticket.requirements:
         blocks.append(Rule())

@@ -18,7 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from printer.ticket import TicketPrint
 
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2  # 2: wait_note (the wait line when no figure is honest)
 # What the server's hub adds to every event it sends (DESIGN.md, Realtime): the delivery's,
 # not the job's, so they are set aside before the job is checked.
 ENVELOPE = frozenset({"event_id", "room", "seq", "epoch"})
@@ -51,6 +51,7 @@ class TicketFields(BaseModel):
     issued_at: AwareDatetime = Field(description="In the site's local time (WITA)")
     ahead: int = Field(ge=0)
     estimated_wait_min: int | None = Field(default=None, ge=0)
+    wait_note: str | None = Field(default=None, description="belum ada loket yang buka")
     requirements: tuple[str, ...] = ()
     tracking_url: str = Field(min_length=1)
     footer: tuple[str, ...] = ()

@@ -26,6 +26,8 @@ class TicketPrint:
     issued_at: datetime  # aware, already in the site's local time
     ahead: int
     estimated_wait_min: int | None = None
+    # Printed instead of a figure when none is honest (no counter serving it is open yet).
+    wait_note: str | None = None
     requirements: tuple[str, ...] = ()
     tracking_url: str
     footer: tuple[str, ...] = ()

@@ -16,6 +16,10 @@ from pydantic_core import PydanticCustomError
 from queue_server.models import Channel, CounterState, PrintStatus, Role, TicketStatus
 from queue_server.queue.printjobs import PrinterState
 
+# Minutes; null while no counter serving the service is open (no honest figure then: the
+# pages say "belum ada loket yang buka" / "no counter open yet").
+WaitMinutes = Annotated[int | None, Field(
+    description="Estimated wait in minutes; null while no counter serving it is open")]
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -117,7 +121,7 @@ class ServiceOut(Model):
     waiting: int
     quota: int | None
     quota_left: int | None
-    estimated_wait_min: int
+    estimated_wait_min: WaitMinutes
     target_minutes: int
     requirements: list[str]
 
@@ -154,7 +158,7 @@ class TicketOut(Model):
     priority_reason: str | None
     channel: Channel
     ahead: int
-    estimated_wait_min: int
+    estimated_wait_min: WaitMinutes
     token: str
     tracking_url: str
     print_status: PrintStatus
@@ -180,7 +184,7 @@ class PublicTicketOut(Model):
     agency_name: str
     status: TicketStatus
     ahead: int
-    estimated_wait_min: int
+    estimated_wait_min: WaitMinutes
     issued_at: datetime
     counter: CounterRef | None
     call_count: int

@@ -40,6 +40,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "minutes": "± {n} menit",
         "hours": "± {h} jam {m} menit",
         "soon": "Sebentar lagi",
+        "no_counter": "Belum ada loket yang buka",
         "issued": "Diambil pukul {time}",
         "status_waiting": "Menunggu dipanggil",
         "status_called": "Dipanggil",
@@ -89,6 +90,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "minutes": "about {n} min",
         "hours": "about {h} h {m} min",
         "soon": "Very soon",
+        "no_counter": "No counter open yet",
         "issued": "Taken at {time}",
         "status_waiting": "Waiting to be called",
         "status_called": "Called",
@@ -193,7 +195,9 @@ def ticket_qr(token: str) -> ResponseReturnValue:
 
 # The page's script words the same things the same way (static/ticket/ticket.js).
 
-def wait_text(strings: dict[str, str], minutes: int) -> str:
+def wait_text(strings: dict[str, str], minutes: int | None) -> str:
+    if minutes is None:  # no counter serving it is open: no figure is honest
+        return strings["no_counter"]
     if minutes <= 0:
         return strings["soon"]
     if minutes < 60:

@@ -20,6 +20,14 @@ from queue_server.models import (
 from queue_server.queue.order import ranks_before
 
 RECENT_SERVED = 20  # the average follows the day's pace without one slow visitor dominating
+# The service's own target counts as this many visits already seen: the first two or three
+# visits of the day (one walk-in finished in ten seconds, one long case) move the pace only
+# part of the way, and a day's real history soon outweighs it.
+PRIOR_VISITS = 3
+# One visit counts between these shares of the target: a ticket finished by mistake a few
+# seconds after its start, or left open over lunch, is not the pace of the service.
+SHORTEST_SHARE = 0.25
+LONGEST_SHARE = 4.0
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ def service_loads(session: Session, day: date,
     return {
         service.id: ServiceLoad(
             waiting.get(service.id, 0), open_counters.get(service.id, 0),
-            _mean(durations.get(service.id), default=float(service.target_minutes)))
+            pace(durations.get(service.id, []), float(service.target_minutes)))
         for service in services}
 
 
@@ -77,13 +85,22 @@ def service_load(session: Session, service: Service, day: date) -> ServiceLoad:
     return service_loads(session, day, [service])[service.id]
 
 
-def _mean(values: list[float] | None, *, default: float) -> float:
-    return sum(values) / len(values) if values else default
+def pace(recent: list[float], target: float) -> float:
+    """Minutes per visitor: today's recent visits (each kept within a sane share of the
+    target) averaged together with the target itself, weighted as PRIOR_VISITS visits."""
+    kept = [min(max(minutes, target * SHORTEST_SHARE), target * LONGEST_SHARE)
+            for minutes in recent]
+    return (sum(kept) + PRIOR_VISITS * target) / (len(kept) + PRIOR_VISITS)
 
 
-def estimated_wait_minutes(load: ServiceLoad, ahead: int) -> int:
-    """Those ahead times the pace, shared by the open counters (at least one, so a service
-    whose counters are not open yet still gets an honest figure)."""
+def estimated_wait_minutes(load: ServiceLoad, ahead: int) -> int | None:
+    """Those ahead times the pace, shared by the counters serving the service now.
+
+    None when no counter serves it now: no figure is honest then ("belum ada loket yang
+    buka"), not "soon" and not a figure for one imagined counter.
+    """
+    if load.open_counters <= 0:
+        return None
     if ahead <= 0:
         return 0
-    return math.ceil(ahead * load.minutes_per_visitor / max(1, load.open_counters))
+    return math.ceil(ahead * load.minutes_per_visitor / load.open_counters)

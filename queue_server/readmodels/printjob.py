@@ -6,11 +6,13 @@ from sqlalchemy.orm import Session
 
 from printer.payload import PrintJob, TicketFields
 from queue_server.config import HallConfig
-from queue_server.models import Device, Ticket
+from queue_server.models import Device, Ticket, TicketStatus
 from queue_server.queue.common import zone
 from queue_server.queue.printjobs import job_id
 from queue_server.readmodels.tickets import ticket_out
 
+# The printed wait line while no counter serving the service is open (no figure is honest).
+NO_COUNTER_OPEN = "belum ada loket yang buka"
 PRIORITY_LABELS = {"lansia": "Lansia", "disabilitas": "Disabilitas", "ibu_hamil": "Ibu hamil",
                    "anak": "Anak"}
 
@@ -37,6 +39,8 @@ def print_job(session: Session, ticket: Ticket, hall: HallConfig, kiosk: Device)
             code=ticket.code, priority_label=priority_label(ticket),
             issued_at=ticket.issued_at.astimezone(zone(site.timezone)),
             ahead=shown.ahead, estimated_wait_min=shown.estimated_wait_min,
+            wait_note=(NO_COUNTER_OPEN if shown.estimated_wait_min is None
+                       and ticket.status is TicketStatus.WAITING else None),
             requirements=tuple(ticket.service.requirements),
             tracking_url=shown.tracking_url, footer=tuple(site.ticket_footer)),
         width=int(settings.get("paper_width", 80)),

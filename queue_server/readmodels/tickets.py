@@ -25,8 +25,9 @@ def counter_ref(counter: Counter | None) -> CounterRef | None:
     return CounterRef(id=counter.id, number=counter.number, name=counter.name)
 
 
-def position(session: Session, ticket: Ticket) -> tuple[int, int]:
-    """(ahead, estimated minutes) for a waiting ticket; (0, 0) otherwise."""
+def position(session: Session, ticket: Ticket) -> tuple[int, int | None]:
+    """(ahead, estimated minutes) for a waiting ticket; (0, 0) otherwise. The minutes are
+    None while no counter serving the service is open."""
     if ticket.status is not TicketStatus.WAITING:
         return 0, 0
     ahead = ahead_of(session, ticket)

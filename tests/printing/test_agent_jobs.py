@@ -98,7 +98,7 @@ def test_a_job_that_cannot_be_printed_is_answered_as_an_error(tmp_path: Path, ba
     assert backend.jobs == []
 
 
-@pytest.mark.parametrize("version", [None, 0, 2, "1"])
+@pytest.mark.parametrize("version", [None, 0, 1, 3, "2"])
 def test_a_job_of_an_unknown_version_is_refused_and_answered(tmp_path: Path,
                                                              version: Any) -> None:
     backend = DummyBackend()

@@ -156,7 +156,7 @@ def test_queues_and_counters_are_told_to_kiosks_displays_and_staff(hub_hall: Hub
     [queue] = drain(kiosk, "queue_changed")
     assert queue == {"service": "KTP", "agency": "DUKCAPIL", "waiting": 1, "agency_waiting": 1,
                      "open": True, "closed_reason": None, "closed_message": None,
-                     "quota_left": 4, "estimated_wait_min": 10, "event_id": queue["event_id"],
+                     "quota_left": 4, "estimated_wait_min": None, "event_id": queue["event_id"],
                      "room": "kiosk:kiosk-1", "seq": 1, "epoch": queue["epoch"]}
     copies = drain(counter, "queue_changed")  # L2 serves KTP; the officer is in two rooms
     assert {e["room"] for e in copies} == {"counter:L2", "staff:DUKCAPIL"}

@@ -98,7 +98,10 @@ def test_wait_uses_the_target_minutes_without_history(sqlite_hall: Hall) -> None
         issue(hall)
     ktp = load(hall)
     assert ktp == estimates.ServiceLoad(waiting=4, open_counters=0, minutes_per_visitor=10.0)
-    assert estimates.estimated_wait_minutes(ktp, 3) == 30  # no counter open: as if one
+    # No counter serving it is open: no figure (the pages say "belum ada loket yang buka"),
+    # neither "soon" nor a figure for an imagined counter.
+    assert estimates.estimated_wait_minutes(ktp, 3) is None
+    assert estimates.estimated_wait_minutes(ktp, 0) is None
     assert load(hall, "SKCK").minutes_per_visitor == 12.0
 
 
@@ -133,9 +136,10 @@ def test_wait_uses_the_average_of_todays_service(sqlite_hall: Hall) -> None:
     serve(hall, "L1", ayu, 8)
     act(hall, counters.open_counter, "L2", budi)
     ktp = load(hall)
-    assert ktp.minutes_per_visitor == pytest.approx(6.0)
+    # 4 and 8 minutes today, with the 10-minute target counted as three visits already seen
+    assert ktp.minutes_per_visitor == pytest.approx((4 + 8 + 3 * 10) / 5)
     assert ktp.open_counters == 2
-    assert estimates.estimated_wait_minutes(ktp, 3) == 9  # 3 x 6 / 2
+    assert estimates.estimated_wait_minutes(ktp, 3) == 13  # 3 x 8.4 / 2, rounded up
 
 
 @pytest.mark.parametrize(("ahead_count", "minutes", "open_counters", "expected"), [
@@ -143,10 +147,36 @@ def test_wait_uses_the_average_of_todays_service(sqlite_hall: Hall) -> None:
     (-1, 10.0, 1, 0),
     (1, 10.0, 3, 4),  # 3.3 rounds up: better early than late
     (5, 2.5, 2, 7),
-    (2, 10.0, 0, 20),
+    (2, 10.0, 0, None),
+    (0, 10.0, 0, None),
 ])
 def test_estimated_wait_arithmetic(ahead_count: int, minutes: float, open_counters: int,
-                                   expected: int) -> None:
+                                   expected: int | None) -> None:
     current = estimates.ServiceLoad(waiting=9, open_counters=open_counters,
                                     minutes_per_visitor=minutes)
     assert estimates.estimated_wait_minutes(current, ahead_count) == expected
+
+
+def test_visits_finished_at_once_do_not_make_the_wait_vanish(sqlite_hall: Hall) -> None:
+    """KTP (10-minute target) with four visits closed seconds after their start: the pace is
+    not "±1 min" for four people ahead (the hall's IKD did that)."""
+    hall = sqlite_hall
+    ayu = officer(hall, "ayu")
+    act(hall, counters.open_counter, "L1", ayu)
+    for _ in range(4):
+        issue(hall)
+        serve(hall, "L1", ayu, 0.1)
+    ikd = load(hall)
+    assert ikd.minutes_per_visitor >= 5
+    assert estimates.estimated_wait_minutes(ikd, 4) >= 20
+
+
+@pytest.mark.parametrize(("recent", "expected"), [
+    ([], 10.0),                                  # no history: the target
+    ([0.0], (2.5 + 30) / 4),                     # a visit counts at least a quarter target
+    ([600.0], (40 + 30) / 4),                    # and at most four targets
+    ([6.0] * 20, (120 + 30) / 23),               # a day's history outweighs the prior
+])
+def test_pace_blends_recent_visits_with_the_target(recent: list[float],
+                                                   expected: float) -> None:
+    assert estimates.pace(recent, 10.0) == pytest.approx(expected)

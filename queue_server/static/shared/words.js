@@ -62,8 +62,10 @@ export function makeWords(table, { language = DEFAULT_LANGUAGE, remember = null 
   };
 }
 
-/** A wait in minutes as people say it: `soon`, `minutes` {n} or `hours` {h} {m}. */
+/** A wait in minutes as people say it: `soon`, `minutes` {n} or `hours` {h} {m};
+ * `no_counter` when the server has no figure (null: no counter serving it is open). */
 export function waitText(t, minutes) {
+  if (minutes === null || minutes === undefined) return t("no_counter");
   if (minutes <= 0) return t("soon");
   if (minutes < 60) return t("minutes", { n: minutes });
   return t("hours", { h: Math.floor(minutes / 60), m: minutes % 60 });

@@ -74,6 +74,8 @@ def test_a_visitor_takes_a_number_and_sees_it_with_its_qr_code(
     awake(page, "services")
     card = page.locator("[data-service=KK]")
     assert "Kartu Keluarga" in card.inner_text()
+    # No counter serving KK is open (these flows never open one): no "Segera", no figure.
+    assert "Belum ada loket yang buka" in card.inner_text() and "Segera" not in card.inner_text()
     page.locator("[data-service=KK]").tap()
     awake(page, "confirm")
     assert page.locator("[data-reason=none]").get_attribute("aria-pressed") == "true"

@@ -41,10 +41,12 @@ def test_the_page_follows_the_line_and_alerts_when_called(
     assert page.locator("#status").inner_text() == "Menunggu dipanggil"
     assert page.locator("#ahead").inner_text() == "2"
     assert page.locator("#called").is_hidden()
+    assert page.locator("#wait").inner_text() == "Belum ada loket yang buka"  # none serves KTP
 
     act(small_hall, "open")
     assert act(small_hall, "call-next")["ticket"]["code"] == ahead[0]["code"]
     page.wait_for_function("document.querySelector('#ahead').textContent === '1'")
+    assert page.locator("#wait").inner_text() == "± 10 menit"  # one ahead, Loket 2 open
     page.screenshot(path=screenshot_dir(tmp_path) / "ticket-waiting.png")
 
     act(small_hall, "call-next", finish_current=True)
