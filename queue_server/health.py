@@ -1,4 +1,5 @@
-"""`GET /healthz`: is the server up, can it reach its database, which config is loaded."""
+"""`GET /healthz`: is the server up, can it reach its database (and, for staff, which config
+is loaded)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from queue_server.api.auth import actor
 from queue_server.context import db, now, runtime
 from queue_server.extensions import socketio
 
@@ -28,14 +30,18 @@ def database_ok(session: Session) -> bool:
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
+    """Anyone (a load balancer, a monitor) learns whether the server works and what it serves;
+    only staff learn how it is set up (the config file's path, the database's kind)."""
     state = runtime()
     database = database_ok(db())
     hall = state.hall
+    staff = actor().user is not None
     body = {
         "status": "ok" if database else "degraded",
-        "database": {"ok": database, "dialect": state.engine.dialect.name},
+        "database": {"ok": database, **({"dialect": state.engine.dialect.name} if staff
+                                         else {})},
         "config": {
-            "path": str(state.settings.config),
+            **({"path": str(state.settings.config)} if staff else {}),
             "site": hall.site.name,
             "agencies": len(hall.agencies),
             "services": sum(len(a.services) for a in hall.agencies),

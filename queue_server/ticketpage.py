@@ -14,6 +14,7 @@ import qrcode
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
+from queue_server.api.auth import over_public_limit
 from queue_server.context import db, runtime
 from queue_server.models import Ticket
 from queue_server.queue.common import zone
@@ -28,6 +29,20 @@ bp = Blueprint("ticketpage", __name__, url_prefix="/t", template_folder="templat
 # Tokens are `secrets.token_urlsafe(32)`; anything else is not worth a database look-up.
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,100}$")
 LANGUAGES = ("id", "en")
+PER_MINUTE = 120  # page and QR reads per visitor's address, as the ticket API allows
+
+
+@bp.before_request
+def _limit() -> Response | None:
+    """Public pages are rate-limited like the public API: guessing tokens costs time."""
+    if request.endpoint == "ticketpage.static" or not over_public_limit("ticket-page",
+                                                                        PER_MINUTE):
+        return None
+    body = ("Terlalu banyak permintaan; coba lagi sebentar lagi.\n"
+            "Too many requests; try again in a minute.\n")
+    response = _private(Response(body, status=429, mimetype="text/plain"))
+    response.headers["Retry-After"] = "60"
+    return response
 
 # Every word the page shows, in both languages; the script gets the same table.
 STRINGS: dict[str, dict[str, str]] = {

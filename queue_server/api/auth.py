@@ -102,13 +102,18 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def limit_public(bucket: str, per_minute: int) -> None:
-    """Rate-limit unauthenticated callers by address; signed-in staff and devices pass."""
+def over_public_limit(bucket: str, per_minute: int) -> bool:
+    """Count an unauthenticated caller's request (by address); whether it is one too many.
+    Signed-in staff and devices are not counted."""
     who = actor()
     if who.user is not None or who.device is not None:
-        return
-    hits = runtime().windows.hit(f"public:{bucket}:{client_address()}", 60)
-    if hits > per_minute:
+        return False
+    return runtime().windows.hit(f"public:{bucket}:{client_address()}", 60) > per_minute
+
+
+def limit_public(bucket: str, per_minute: int) -> None:
+    """Rate-limit unauthenticated callers by address; signed-in staff and devices pass."""
+    if over_public_limit(bucket, per_minute):
         raise ApiError("rate_limited", 429,
                        "Terlalu banyak permintaan; coba lagi sebentar lagi.",
                        "Too many requests; try again in a minute.")

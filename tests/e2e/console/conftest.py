@@ -97,7 +97,7 @@ def open_console(browser: Any, served: ServedHall, username: str,
 
 def at_desk(page: Any, counter_name: str) -> None:
     page.wait_for_selector("#desk-view:not([hidden])")
-    page.wait_for_function("document.getElementById('live').dataset.state === 'on'")
+    page.wait_for_function("() => document.getElementById('live').dataset.state === 'on'")
     assert counter_name in page.inner_text("#where")
 
 

@@ -34,7 +34,7 @@ def test_the_full_cycle_by_keyboard_alone_with_the_display_hearing_each_call(
     assert page.evaluate("document.activeElement.dataset.id") == "L1"
     page.keyboard.press("Enter")
     page.wait_for_selector("#desk-view:not([hidden])")
-    page.wait_for_function("document.getElementById('live').dataset.state === 'on'")
+    page.wait_for_function("() => document.getElementById('live').dataset.state === 'on'")
     assert page.inner_text("#where") == "Loket 1 · Ayu"
     assert page.locator("[data-action='finish']").is_disabled()
     assert page.locator("[data-action='call-next'] kbd").inner_text() == "N"
@@ -63,7 +63,7 @@ def test_the_full_cycle_by_keyboard_alone_with_the_display_hearing_each_call(
     page.wait_for_selector("#current-empty:not([hidden])")
     assert records(hall_server, "SELECT status, outcome FROM tickets WHERE code = 'B-001'") \
         == [("done", "Selesai")]
-    page.wait_for_function("document.getElementById('stat-served').textContent === '1'")
+    page.wait_for_function("() => document.getElementById('stat-served').textContent === '1'")
 
     page.keyboard.press("n")
     wait_current(page, "A-001", "called")
@@ -168,10 +168,11 @@ def test_transfer_park_resume_no_show_and_late_return(browser: Any,
     page.keyboard.press("t")
     assert page.inner_text("#notice") == "Tombol T tidak berlaku sekarang."
     page.keyboard.press("u")
-    page.wait_for_function("document.getElementById('current-status').textContent.includes('2×')")
+    page.wait_for_function(
+        "() => document.getElementById('current-status').textContent.includes('2×')")
     assert page.locator("[data-action='no-show']").is_disabled()
     page.keyboard.press("u")
-    page.wait_for_function("!document.querySelector('[data-action=\"no-show\"]').disabled")
+    page.wait_for_function("() => !document.querySelector('[data-action=\"no-show\"]').disabled")
     page.keyboard.press("t")
     page.wait_for_selector("#current-empty:not([hidden])")
     page.wait_for_selector("#noshow-list li[data-code='A-004']")
@@ -204,7 +205,7 @@ def test_another_counter_first_and_an_expired_session(browser: Any,
         "code"] == "A-001"
     page.fill("#ticket-reason", "Lansia, sudah lama menunggu")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('notice').textContent.includes('A-001')")
+    page.wait_for_function("() => document.getElementById('notice').textContent.includes('A-001')")
     assert page.inner_text("#notice") == \
         "A-001 sudah dipanggil loket lain. Antrean sudah diperbarui."
     wait_waiting(page, ["A-002"])
@@ -222,7 +223,7 @@ def test_another_counter_first_and_an_expired_session(browser: Any,
     page.keyboard.press("Enter")
     wait_current(page, "A-002", "called")
     assert page.inner_text("#where") == "Loket 1 · Ayu"
-    page.wait_for_function("document.getElementById('live').dataset.state === 'on'")
+    page.wait_for_function("() => document.getElementById('live').dataset.state === 'on'")
     page.keyboard.press("s")  # the session and the live connection work again
     page.wait_for_selector("#current-empty:not([hidden])")
     assert records(hall_server, "SELECT code, status FROM tickets ORDER BY id") == [

@@ -68,7 +68,7 @@ def test_a_supervisors_quota_change_takes_effect_at_the_kiosk_at_once(
     page.keyboard.press("Enter")
     page.wait_for_selector("#op-dialog[open]", state="detached")
     page.wait_for_function(
-        "document.querySelector(\"tr[data-service='KTP'] .quota-left\").textContent === '0'")
+        "() => document.querySelector(\"tr[data-service='KTP'] .quota-left\").textContent === '0'")
 
     shown = kiosk_sees(hall_server, "KTP")
     assert (shown["quota"], shown["quota_left"], shown["open"], shown["closed_reason"]) == (
@@ -121,7 +121,7 @@ def test_pictures_of_the_console_and_the_overview(browser: Any, hall_server: Ser
     for count in (2, 3):  # a key pressed while the last one is still on its way is dropped
         page.keyboard.press("u")
         page.wait_for_selector(f"#current-status:text('({count}×)')")
-    page.wait_for_function("!document.querySelector('[data-action=\"no-show\"]').disabled")
+    page.wait_for_function("() => !document.querySelector('[data-action=\"no-show\"]').disabled")
     page.keyboard.press("t")
     page.wait_for_selector("#noshow-list li")
     page.keyboard.press("n")
@@ -129,13 +129,13 @@ def test_pictures_of_the_console_and_the_overview(browser: Any, hall_server: Ser
     code = page.inner_text("#current-code")
     page.keyboard.press("m")
     wait_current(page, code, "serving")
-    page.wait_for_function("document.getElementById('stat-served').textContent === '2'")
+    page.wait_for_function("() => document.getElementById('stat-served').textContent === '2'")
     issue(hall_server, "KTP", priority=True, priority_reason="disabilitas")
     page.wait_for_selector("#waiting-list li.priority .badge:text('Prioritas: disabilitas')")
     page.screenshot(path=shots / "console-officer.png")
 
     page.click("#lang")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.inner_text("[data-action='call-next'] span") == "Call next"
 
     assert call_api(hall_server, "POST", "/counters/L3/open", "budi")[0] == 200
@@ -154,7 +154,8 @@ def test_pictures_of_the_console_and_the_overview(browser: Any, hall_server: Ser
     snapshot = call_api(hall_server, "GET", "/displays/aula/snapshot", "aula")[1]
     assert snapshot["running_text"].startswith("Selamat datang di MPP")
     admin.wait_for_selector("#counters-table tr[data-counter='L1'] .flag:text('konsol aktif')")
-    admin.wait_for_function("document.querySelectorAll('#counters-table tbody tr').length === 4")
+    admin.wait_for_function(
+        "() => document.querySelectorAll('#counters-table tbody tr').length === 4")
     admin.wait_for_timeout(300)  # the toast fades before the picture
     admin.evaluate("document.getElementById('toast').hidden = true")
     admin.screenshot(path=shots / "console-overview.png", full_page=True)

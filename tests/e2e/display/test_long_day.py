@@ -60,11 +60,11 @@ def test_2000_calls_leave_the_page_as_big_as_it_was(hall: Hall,
     for counter in COUNTERS:
         hall.call(counter)
     recall_round_robin(hall, WARM_UP - len(COUNTERS))
-    page.wait_for_function(f"window.antreDisplay.stats.calls >= {WARM_UP}", timeout=30_000)
+    page.wait_for_function(f"() => window.antreDisplay.stats.calls >= {WARM_UP}", timeout=30_000)
     before = measure(cdp, page)
 
     recall_round_robin(hall, THROUGH_THE_SERVER - WARM_UP)
-    page.wait_for_function(f"window.antreDisplay.stats.calls >= {THROUGH_THE_SERVER}",
+    page.wait_for_function(f"() => window.antreDisplay.stats.calls >= {THROUGH_THE_SERVER}",
                            timeout=30_000)
     page.evaluate(REPLAY, [CALLS - THROUGH_THE_SERVER, page.evaluate("window.__last")])
     page.wait_for_timeout(500)

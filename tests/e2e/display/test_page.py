@@ -112,7 +112,7 @@ def test_the_main_and_a_zone_display_fit_the_screen_without_scrolling(
     for counter in ("L12", "L02", "L01"):
         hall.call(counter)
     for name, page in pages.items():
-        page.wait_for_function("window.antreDisplay.stats.calls >= 3", timeout=WAIT_MS)
+        page.wait_for_function("() => window.antreDisplay.stats.calls >= 3", timeout=WAIT_MS)
         page.wait_for_timeout(300)
         width, height = viewport["width"], viewport["height"]
         assert page.evaluate("[document.documentElement.scrollWidth,"
@@ -146,8 +146,8 @@ def test_a_slideshow_shows_the_folders_pictures_and_holds_still_during_a_call(
         page.goto(f"{hall.url}/display/galeri?slide=2&token={hall.token('galeri')}")
         page.wait_for_selector("body[data-ready=true]", timeout=WAIT_MS)
         shown = "() => document.querySelector('#media img.on')?.src || ''"
-        page.wait_for_function(f"({shown})().endsWith('1-layanan.png')", timeout=WAIT_MS)
-        page.wait_for_function(f"({shown})().endsWith('2-jadwal.png')", timeout=WAIT_MS)
+        page.wait_for_function(f"() => ({shown})().endsWith('1-layanan.png')", timeout=WAIT_MS)
+        page.wait_for_function(f"() => ({shown})().endsWith('2-jadwal.png')", timeout=WAIT_MS)
         code = hall.call("L01")["code"]
         wait_shown(page, code)
         held = page.evaluate(shown)

@@ -37,7 +37,7 @@ def shown_token(page: Any) -> str:
 
 
 def decoded_qr(page: Any) -> str:
-    page.wait_for_function("document.querySelector('.qr').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('.qr').naturalWidth > 0")
     image = Image.open(io.BytesIO(page.locator(".qr").screenshot()))
     found = zxingcpp.read_barcodes(image)
     assert len(found) == 1
@@ -152,7 +152,7 @@ def test_a_double_tap_issues_one_ticket(small_hall: ServedHall, open_kiosk: Open
     go_to_confirm(page, "POLRES", "SKCK")
     button = page.locator(".issue")
     button.wait_for(state="visible")
-    page.wait_for_function("!document.querySelector('.issue').disabled")
+    page.wait_for_function("() => !document.querySelector('.issue').disabled")
     box = button.bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -174,7 +174,7 @@ def test_waiting_counts_follow_the_hall_live(small_hall: ServedHall,
     issue(small_hall, "SKCK")
     issue(small_hall, "SKCK")
     page.wait_for_function(
-        f"document.querySelector('[data-agency=POLRES] .tile-waiting').textContent"
+        f"() => document.querySelector('[data-agency=POLRES] .tile-waiting').textContent"
         f" === '{before + 2} menunggu'")
 
 

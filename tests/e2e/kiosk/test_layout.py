@@ -92,7 +92,7 @@ def test_the_result_screen_is_readable(real_hall: ServedHall, open_page: Opener,
     page.locator(".issue").tap()
     page.wait_for_selector("body[data-screen=result] section[data-print=failed]")
     settled(page, "result")
-    page.wait_for_function("document.querySelector('.qr').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('.qr').naturalWidth > 0")
     assert_readable(page)
     orientation = "portrait" if viewport is PORTRAIT else "landscape"
     page.screenshot(path=screenshot_dir(tmp_path) / f"kiosk-{orientation}-result.png")

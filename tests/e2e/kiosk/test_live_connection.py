@@ -27,7 +27,7 @@ def test_a_queue_change_or_a_print_result_delivered_twice_is_drawn_once(
       {CONNECTION}.socket.on("queue_changed", (event) => window.__heard.push(event));
     }}""")
     issue(small_hall, "KK")
-    page.wait_for_function("window.__heard.length > 0")
+    page.wait_for_function("() => window.__heard.length > 0")
     drawn = stats(page)["drawn"]
 
     # The same queue change again, as a second delivery would bring it.

@@ -19,7 +19,7 @@ def test_the_kiosk_waits_calmly_for_the_server_and_then_issues_again(
     try:
         page = open_kiosk(hall)
         go_to_confirm(page, "POLRES", "SKCK")
-        page.wait_for_function("!document.querySelector('.issue').disabled")
+        page.wait_for_function("() => !document.querySelector('.issue').disabled")
         banner = page.locator("#offline")
         assert banner.is_hidden()
 

@@ -28,7 +28,7 @@ def act(hall: ServedHall, action: str, **body: Any) -> Any:
 
 def ticket_page(open_page: Opener, hall: ServedHall, token: str, lang: str = "") -> Any:
     page = open_page(f"{hall.url}/t/{token}{'?lang=' + lang if lang else ''}", PHONE)
-    page.wait_for_function("document.querySelector('#offline').hidden")
+    page.wait_for_function("() => document.querySelector('#offline').hidden")
     return page
 
 
@@ -45,12 +45,12 @@ def test_the_page_follows_the_line_and_alerts_when_called(
 
     act(small_hall, "open")
     assert act(small_hall, "call-next")["ticket"]["code"] == ahead[0]["code"]
-    page.wait_for_function("document.querySelector('#ahead').textContent === '1'")
+    page.wait_for_function("() => document.querySelector('#ahead').textContent === '1'")
     assert page.locator("#wait").inner_text() == "± 10 menit"  # one ahead, Loket 2 open
     page.screenshot(path=screenshot_dir(tmp_path) / "ticket-waiting.png")
 
     act(small_hall, "call-next", finish_current=True)
-    page.wait_for_function("document.querySelector('#ahead').textContent === '0'")
+    page.wait_for_function("() => document.querySelector('#ahead').textContent === '0'")
     called = act(small_hall, "call-next", finish_current=True)["ticket"]
     assert called["code"] == mine["code"]
     banner = page.locator("#called")
@@ -62,12 +62,12 @@ def test_the_page_follows_the_line_and_alerts_when_called(
     page.screenshot(path=screenshot_dir(tmp_path) / "ticket-called.png")
 
     act(small_hall, "recall")
-    page.wait_for_function("document.body.dataset.alerts === '2'")
+    page.wait_for_function("() => document.body.dataset.alerts === '2'")
     assert "Panggilan ke-2" in banner.inner_text()
 
     act(small_hall, "start")
     act(small_hall, "finish")
-    page.wait_for_function("document.body.dataset.status === 'done'")
+    page.wait_for_function("() => document.body.dataset.status === 'done'")
     assert banner.is_hidden()
     assert "Layanan selesai" in page.inner_text("main")
 
@@ -87,7 +87,7 @@ def test_the_visitor_leaves_the_queue(small_hall: ServedHall, open_page: Opener)
 
     page.locator("#leave").tap()
     page.locator("#confirm-yes").tap()
-    page.wait_for_function("document.body.dataset.status === 'cancelled'")
+    page.wait_for_function("() => document.body.dataset.status === 'cancelled'")
     assert page.locator("#status").inner_text() == "Cancelled"
     assert "You have left the queue" in page.inner_text("main")
     assert page.locator("#leave").is_hidden()

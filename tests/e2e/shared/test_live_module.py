@@ -299,7 +299,7 @@ def test_all_four_pages_hold_one_connection_from_the_module_with_one_retry_polic
             pages[name] = page
         console = open_console(browser, hall, "ayu")
         console.locator("#counter-choices button", has_text="Loket 1").click()
-        console.wait_for_function("document.getElementById('live').dataset.state === 'on'")
+        console.wait_for_function("() => document.getElementById('live').dataset.state === 'on'")
         pages["console"] = console
         policy = {"delay": 500, "max": 5000, "jitter": 0.5}
         for name, page in pages.items():
