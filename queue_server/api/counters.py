@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint
@@ -52,6 +52,11 @@ def _call_next(s: Session, at: datetime, counter_id: str, user_id: int,
     return calling.call_next(s, at, counter_id, user_id)
 
 
+def _recall_interval() -> timedelta:
+    """The hall's rule: how long a call takes to be heard before a recall counts."""
+    return timedelta(seconds=runtime().hall.rules.recall_interval_seconds)
+
+
 ACTIONS = [
     Action("open", "Open the counter (the officer takes it)", EmptyRequest,
            lambda s, at, c, u, b: counters.open_counter(s, at, c, u)),
@@ -64,7 +69,7 @@ ACTIONS = [
     Action("call", "Call a chosen waiting ticket out of turn", CallRequest,
            lambda s, at, c, u, b: calling.call_ticket(s, at, c, b.ticket_id, u, b.reason)),
     Action("recall", "Call the current ticket again", EmptyRequest,
-           lambda s, at, c, u, b: calling.recall(s, at, c, u)),
+           lambda s, at, c, u, b: calling.recall(s, at, c, u, min_interval=_recall_interval())),
     Action("start", "The visitor arrived: start serving", EmptyRequest,
            lambda s, at, c, u, b: calling.start_service(s, at, c, u)),
     Action("finish", "Finish serving, with an outcome", FinishRequest,

@@ -32,6 +32,7 @@ from queue_server.queue.errors import (
     UnknownOutcome,
     UnknownTicket,
 )
+from queue_server.queue.heard import require_heard
 from queue_server.queue.issuing import find_service
 from queue_server.queue.order import waiting_order
 
@@ -124,8 +125,12 @@ def call_ticket(session: Session, now: datetime, counter_id: str, ticket_id: int
 
 
 def recall(session: Session, now: datetime, counter_id: str,
-           user_id: int | None = None) -> Ticket:
+           user_id: int | None = None, min_interval: timedelta = timedelta(0)) -> Ticket:
+    """Call the counter's called ticket again; refused (`RecallTooSoon`, with the time it
+    becomes possible) within `min_interval` of the previous call, which the hall may still be
+    hearing: presses in a hurry do not count towards the recalls before a no-show."""
     counter, ticket = _active(session, counter_id, "recall", TicketStatus.CALLED)
+    require_heard(session, ticket, now, min_interval)
     ticket.call_count += 1
     ticket.last_called_at = now
     record(session, ticket, "recalled", now, from_status=TicketStatus.CALLED, user_id=user_id,

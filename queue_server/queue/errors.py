@@ -143,6 +143,14 @@ class RecallsRequired(DomainError):
     message_en = "Recall first: {done} of {needed} recalls made."
 
 
+class RecallTooSoon(DomainError):
+    code = "recall_too_soon"
+    message_id = ("Panggilan sebelumnya masih diumumkan. Panggil ulang bisa lagi pukul {at} "
+                  "({seconds} detik lagi).")
+    message_en = ("The previous call is still being announced. You can recall again at {at} "
+                  "(in {seconds} s).")
+
+
 class OutcomeRequired(DomainError):
     code, status = "outcome_required", 422
     message_id = "Pilih hasil layanan: {choices}."

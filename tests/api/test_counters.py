@@ -39,6 +39,7 @@ def test_full_cycle_through_the_api(api: Api) -> None:
     assert called["ticket"]["counter"] == {"id": "L1", "number": 1, "name": "Loket 1"}
     assert called["counter"]["current"]["code"] == "A-001"
 
+    api.clock.advance(seconds=15)  # the call had time to be heard (rules.recall_interval)
     assert _ok(api.act("ayu", "L1", "recall"))["ticket"]["call_count"] == 2
     assert _ok(api.act("ayu", "L1", "start"))["ticket"]["status"] == "serving"
     finished = _ok(api.act("ayu", "L1", "finish"))
@@ -97,8 +98,9 @@ def test_call_transfer_park_resume_no_show_and_recycle(api: Api) -> None:
 
     api.act("ayu", "L1", "call", ticket_id=second["id"])
     _error(api.act("ayu", "L1", "no-show"), 409, "recalls_required")
-    api.act("ayu", "L1", "recall")
-    api.act("ayu", "L1", "recall")
+    for _ in range(2):
+        api.clock.advance(seconds=15)
+        _ok(api.act("ayu", "L1", "recall"))
     assert _ok(api.act("ayu", "L1", "no-show"))["ticket"]["status"] == "no_show"
 
 
@@ -173,3 +175,28 @@ def test_session_writes_need_the_csrf_token(api: Api) -> None:
     opened = client.post("/api/v1/counters/L1/open", json={}, headers={"X-CSRFToken": token})
     assert opened.status_code == 200
     assert client.get("/api/v1/counters/L1").status_code == 200  # reads need no token
+
+
+def test_recalls_pressed_in_a_hurry_do_not_count(api: Api) -> None:
+    """Ten presses in two seconds are one call heard, not five recalls: a recall within the
+    hall's interval (15 s here) is refused with the time it becomes possible."""
+    api.issue("KTP")
+    _ok(api.act("ayu", "L1", "open"))
+    _ok(api.act("ayu", "L1", "call-next"))  # 09:00:10
+    answers = []
+    for _ in range(10):
+        api.clock.advance(seconds=0.2)
+        answers.append(api.act("ayu", "L1", "recall"))
+    assert [a.status_code for a in answers] == [409] * 10
+    refusal = answers[-1].get_json()["error"]
+    assert refusal["code"] == "recall_too_soon"
+    assert refusal["message"] == ("Panggilan sebelumnya masih diumumkan. Panggil ulang bisa "
+                                  "lagi pukul 09.00.15 (13 detik lagi).")
+    english = api.client().post("/api/v1/counters/L1/recall?lang=en",
+                                headers=api.bearer("ayu"), json={}).get_json()["error"]
+    assert english["message"] == ("The previous call is still being announced. You can "
+                                  "recall again at 09.00.15 (in 13 s).")
+    _error(api.act("ayu", "L1", "no-show"), 409, "recalls_required")
+    api.clock.advance(seconds=13)
+    assert _ok(api.act("ayu", "L1", "recall"))["ticket"]["call_count"] == 2
+    assert api.act("ayu", "L1", "recall").status_code == 409  # counted from the recall now
