@@ -3,6 +3,7 @@ beside the counter, and supervisors read the index (`GET /reports/skm`)."""
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from fractions import Fraction
 
@@ -14,6 +15,8 @@ from queue_server.api.errors import language
 from queue_server.api.reports import reader, scope_of
 from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
+from queue_server.hub.publication import survey_messages
+from queue_server.hub.publisher import hub
 from queue_server.models import DeviceKind, Ticket
 from queue_server.queue.common import get_site, service_day, site_time
 from queue_server.queue.issuing import find_ticket_by_token
@@ -23,6 +26,7 @@ from queue_server.survey.answering import (
     phone_state,
     record_answer,
     record_screen_answer,
+    screen_counter,
     screen_view,
 )
 from queue_server.survey.elements import ELEMENTS, PROFILE, questionnaire
@@ -45,6 +49,7 @@ from queue_server.survey.schemas import (
     SurveyThanksOut,
 )
 
+log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 THANKS = {"id": "Terima kasih! Penilaian Anda membantu kami memperbaiki layanan.",
@@ -73,8 +78,9 @@ def register(bp: Blueprint) -> None:
         ticket = find_ticket_by_token(db(), token)
         answer = checked_answer(body.answers, body.profile, body.suggestion)
         record_answer(db(), now(), ticket, answer, "phone")
-        code = ticket.code
+        code, counter_id = ticket.code, ticket.counter_id
         commit()
+        _tell_screens(counter_id)  # a screen still offering this ticket starts over
         return SurveyThanksOut(ticket=code, message=THANKS[language()]), 201
 
     @endpoint(bp, "GET", "/survey-screens/<screen_id>", tag="survey",
@@ -97,6 +103,7 @@ def register(bp: Blueprint) -> None:
         record_screen_answer(db(), now(), device, body.ticket_id, answer)
         ticket_code = _code_of(body.ticket_id)
         commit()
+        _tell_screens(screen_counter(device))
         return SurveyThanksOut(ticket=ticket_code, message=THANKS[language()]), 201
 
     @endpoint(bp, "GET", "/displays/<display_id>/ikm", tag="survey",
@@ -141,6 +148,20 @@ def register(bp: Blueprint) -> None:
             return _download(skm_xlsx(found, About(hall, made), lang), XLSX, f"{name}.xlsx")
         found = skm(db(), period.first, period.last, query.by, agency_ids, hall)
         return jsonify(skm_out(found, lang).model_dump(mode="json", by_alias=True))
+
+
+def _tell_screens(counter_id: str | None) -> None:
+    """Send the rating screens beside this counter what they show now (after an answer)."""
+    if counter_id is None:
+        return
+    try:
+        made = hub()
+        screens = made.layout(db()).surveys.get(counter_id, ())
+        if screens:
+            made.send(survey_messages(db(), now(), runtime().hall.site.timezone, screens))
+    except Exception:
+        # The answer is stored; a screen that was not told starts over by its own timer.
+        log.exception("could not tell the rating screens of %s", counter_id)
 
 
 def _code_of(ticket_id: int) -> str:

@@ -85,6 +85,8 @@ def _authenticate(session: Session, now: datetime, auth: dict[str, Any]) -> Subs
         subscription = _device(session, auth, DeviceKind.KIOSK, now)
         if auth.get("agent") is True:  # the kiosk's print agent (hub.printagent)
             subscription = own("agent", subscription.key)
+    elif "survey" in auth:  # a rating screen beside a counter
+        subscription = _device(session, auth, DeviceKind.SURVEY, now)
     elif "ticket" in auth:
         subscription = _ticket(session, auth)
     else:

@@ -30,6 +30,7 @@ from queue_server.readmodels.displays import (
 )
 from queue_server.readmodels.services import queue_states
 from queue_server.readmodels.tickets import moved_places, public_ticket
+from queue_server.survey.answering import screen_view
 
 # Ticket events after which other visitors' places in that service's line differ. A finish
 # changes the pace (so the estimates) too, but the call that follows it tells everyone anyway.
@@ -44,6 +45,7 @@ class Layout:
 
     displays: tuple[tuple[str, tuple[str, ...] | None], ...]  # id, agencies covered
     kiosks: tuple[str, ...]
+    surveys: dict[str, tuple[str, ...]]  # counter id -> the rating screens beside it
     counters_of: dict[int, tuple[str, ...]]  # service id -> active counters serving it
     services_of: dict[str, tuple[int, ...]]  # counter id -> the services it serves
     read_at: float
@@ -51,10 +53,13 @@ class Layout:
 
 def read_layout(session: Session) -> Layout:
     displays, kiosks = [], []
+    surveys: dict[str, list[str]] = {}
     for device_id, kind, settings in session.execute(
             select(Device.id, Device.kind, Device.settings).where(Device.active)):
         if kind is DeviceKind.DISPLAY:
             displays.append((device_id, covered_agencies(settings)))
+        elif kind is DeviceKind.SURVEY:
+            surveys.setdefault(str((settings or {}).get("counter")), []).append(device_id)
         else:
             kiosks.append(device_id)
     counters_of: dict[int, list[str]] = {}
@@ -65,9 +70,22 @@ def read_layout(session: Session) -> Layout:
         counters_of.setdefault(service_id, []).append(counter_id)
         services_of.setdefault(counter_id, []).append(service_id)
     return Layout(tuple(displays), tuple(kiosks),
+                  {key: tuple(value) for key, value in surveys.items()},
                   {key: tuple(value) for key, value in counters_of.items()},
                   {key: tuple(value) for key, value in services_of.items()},
                   time.monotonic())
+
+
+def survey_messages(session: Session, now: datetime, timezone: str,
+                    screens: Sequence[str]) -> list[Message]:
+    """Each rating screen's view now, as `survey_changed` to its room."""
+    messages = []
+    for screen_id in dict.fromkeys(screens):
+        device = session.get(Device, screen_id)
+        if device is not None and device.active:
+            messages += fan_out("survey_changed", screen_view(session, now, device, timezone),
+                                [room("survey", screen_id)])
+    return messages
 
 
 class Publication:
@@ -85,7 +103,16 @@ class Publication:
             .options(joinedload(Ticket.service).joinedload(Service.agency)))} if ids else {}
 
     def consequences(self) -> list[Message]:
-        return [*self.counters(), *self.queues(), *self.ticket_views()]
+        return [*self.counters(), *self.queues(), *self.ticket_views(),
+                *self.survey_screens()]
+
+    def survey_screens(self) -> list[Message]:
+        """`survey_changed` to the rating screens beside the counters that just served
+        someone: the screen offers that visitor the survey."""
+        screens = [screen for change in self.ticket_changes
+                   if change.kind == "finished" and change.counter_id is not None
+                   for screen in self.layout.surveys.get(change.counter_id, ())]
+        return survey_messages(self.session, self.now, self.timezone, screens)
 
     def display_rooms(self, agency_code: str) -> list[str]:
         return [room("display", device_id) for device_id, covered in self.layout.displays

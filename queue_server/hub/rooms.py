@@ -1,8 +1,8 @@
 """Rooms and messages: who a connection is, the rooms it joins, and one event's copies.
 
 Rooms: `display:<id>`, `kiosk:<id>`, `ticket:<ticket id>`, `counter:<id>`,
-`staff:<agency code>` (`staff:*` for administrators), and `agent:<kiosk id>` for a kiosk's
-print agent.
+`staff:<agency code>` (`staff:*` for administrators), `agent:<kiosk id>` for a kiosk's
+print agent, and `survey:<screen id>` for a rating screen beside a counter.
 """
 
 from __future__ import annotations

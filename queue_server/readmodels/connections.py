@@ -1,6 +1,6 @@
 """What each connection starts from (its `snapshot`): a display's screen, a kiosk's services,
-a visitor's ticket, a counter's console, a staff member's agencies or a print agent's
-printer. The hub adds its room numbers."""
+a visitor's ticket, a counter's console, a staff member's agencies, a print agent's printer
+or a rating screen's ticket to rate. The hub adds its room numbers."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from queue_server.readmodels.displays import display_view
 from queue_server.readmodels.floor import staff_view
 from queue_server.readmodels.kiosks import agent_view, kiosk_view
 from queue_server.readmodels.tickets import ticket_view
+from queue_server.survey.answering import screen_snapshot
 
 # (session, now, hall, key, language) -> the snapshot's body; the key is the device, ticket,
 # counter or user id of the connection.
@@ -24,6 +25,7 @@ View = Callable[[Session, datetime, HallConfig, str, str], dict[str, Any]]
 VIEWS: dict[str, View] = {
     "display": display_view, "kiosk": kiosk_view, "ticket": ticket_view,
     "counter": counter_view, "staff": staff_view, "agent": agent_view,
+    "survey": screen_snapshot,  # a rating screen beside a counter (docs/skm.md)
 }
 
 

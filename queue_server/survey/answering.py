@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from queue_server.models import Counter, Device, Service, Ticket, TicketStatus
+from queue_server.config import HallConfig
+from queue_server.models import Counter, Device, DeviceKind, Service, Ticket, TicketStatus
 from queue_server.queue.common import zone
 from queue_server.queue.errors import DomainError
 from queue_server.survey.elements import BY_CODE, CODES, PROFILE_BY_KEY, SCALE
@@ -109,17 +110,21 @@ def checked_answer(scores: dict[str, int], profile: dict[str, str] | None = None
     missing = [element for element in CODES if element not in scores]
     if missing:
         raise MissingAnswers(elements=", ".join(missing))
-    given = {key: value for key, value in (profile or {}).items() if value not in ("", None)}
-    for key, value in given.items():
+    given = {key: choice for key, choice in (profile or {}).items() if choice not in ("", None)}
+    for key, choice in given.items():
         item = PROFILE_BY_KEY.get(key)
         if item is None:
             raise UnknownProfile(key=key[:20], keys=", ".join(PROFILE_BY_KEY))
-        if value not in item.codes:
-            raise UnknownProfileChoice(value=value[:20], key=key, choices=", ".join(item.codes))
+        if choice not in item.codes:
+            raise UnknownProfileChoice(value=choice[:20], key=key,
+                                       choices=", ".join(item.codes))
     return Answer(dict(scores), given, (suggestion or "").strip() or None)
 
 
-def state_of(ticket: Ticket, now: datetime, answered: bool) -> str:
+SurveyState = Literal["open", "answered", "not_served", "closed"]
+
+
+def state_of(ticket: Ticket, now: datetime, answered: bool) -> SurveyState:
     """open, answered, not_served (yet, or never) or closed."""
     if answered:
         return "answered"
@@ -134,7 +139,7 @@ def has_answered(session: Session, ticket_id: int) -> bool:
     return session.get(SurveyReceipt, ticket_id) is not None
 
 
-def phone_state(session: Session, now: datetime, ticket: Ticket) -> str:
+def phone_state(session: Session, now: datetime, ticket: Ticket) -> SurveyState:
     return state_of(ticket, now, has_answered(session, ticket.id))
 
 
@@ -237,3 +242,26 @@ def screen_view(session: Session, now: datetime, device: Device,
                        "timeout_s": int(screen_timeout(device).total_seconds())},
             "counter": {"id": counter.id, "name": counter.name} if counter else None,
             "ticket": shown, "now": now.astimezone(zone(timezone)).isoformat()}
+
+
+def screen_snapshot(session: Session, now: datetime, hall: HallConfig, key: str,
+                    language: str = "id") -> dict[str, Any]:
+    """A rating screen's snapshot (the hub's `survey:<screen>` room): what it shows now.
+    LookupError when the screen is gone from config.yaml."""
+    device = session.get(Device, key)
+    if device is None or not device.active or device.kind is not DeviceKind.SURVEY:
+        raise LookupError(f"no survey screen {key!r}")
+    return screen_view(session, now, device, hall.site.timezone)
+
+
+def screens_at(session: Session, counter_ids: set[str]) -> dict[str, list[Device]]:
+    """The active rating screens beside each of these counters."""
+    found: dict[str, list[Device]] = {}
+    if not counter_ids:
+        return found
+    for device in session.scalars(select(Device).where(Device.active,
+                                                       Device.kind == DeviceKind.SURVEY)):
+        counter = screen_counter(device)
+        if counter in counter_ids:
+            found.setdefault(counter, []).append(device)
+    return found

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from queue_server.models import Agency, Counter, Service, Ticket, TicketStatus
@@ -81,18 +81,18 @@ class Skm:
     suggestions: list[Suggestion] = field(default_factory=list)
 
 
-def _response_key(by: SkmBy) -> ColumnElement[Any] | None:
+def _response_key(by: SkmBy) -> Any:
     return {SkmBy.HALL: None, SkmBy.AGENCY: SurveyResponse.agency_id,
             SkmBy.SERVICE: SurveyResponse.service_id,
             SkmBy.COUNTER: SurveyResponse.counter_id}[by]
 
 
-def _ticket_key(by: SkmBy) -> ColumnElement[Any] | None:
+def _ticket_key(by: SkmBy) -> Any:
     return {SkmBy.HALL: None, SkmBy.AGENCY: Service.agency_id,
             SkmBy.SERVICE: Ticket.service_id, SkmBy.COUNTER: Ticket.counter_id}[by]
 
 
-def _grouped(query: Select[Any], key: ColumnElement[Any] | None) -> Select[Any]:
+def _grouped(query: Any, key: ColumnElement[Any] | None) -> Any:
     """Grouped by `key`, or one group for the hall (PostgreSQL refuses a constant in GROUP
     BY, so the hall's query has none and its key is added in Python)."""
     if key is None:
@@ -209,7 +209,7 @@ def _suggestions(session: Session, first: date, last: date, agency_ids: Collecti
              .order_by(SurveyResponse.day.desc(), Agency.position, Service.position))
     if limit is not None:
         query = query.limit(limit)
-    return [Suggestion(day, agency, service, text)
+    return [Suggestion(day, agency, service, text or "")
             for day, agency, service, text in session.execute(query).all()]
 
 

@@ -90,7 +90,7 @@ def test_the_phone_turns_into_the_survey_and_answers_once(
     page = open_page(url, PHONE)
     other = open_page(url, PHONE)  # the same ticket in a second tab
     for tab in (page, other):
-        tab.wait_for_function("document.querySelector('#offline').hidden")
+        tab.wait_for_function("() => document.querySelector('#offline').hidden")
     assert page.locator("#survey").is_hidden()
 
     act(survey_hall, "L2", "open")
@@ -152,7 +152,7 @@ def test_the_visitor_may_skip_and_come_back(survey_hall: ServedHall,
 def test_a_waiting_ticket_shows_no_survey(survey_hall: ServedHall, open_page: Opener) -> None:
     ticket = issue(survey_hall, "KK")
     page = open_page(f"{survey_hall.url}/t/{ticket['token']}", PHONE)
-    page.wait_for_function("document.querySelector('#offline').hidden")
+    page.wait_for_function("() => document.querySelector('#offline').hidden")
     page.wait_for_timeout(500)
     assert page.locator("#survey").is_hidden()
     assert page.get_attribute("body", "data-survey") is None
@@ -160,7 +160,7 @@ def test_a_waiting_ticket_shows_no_survey(survey_hall: ServedHall, open_page: Op
 
 def screen_page(hall: ServedHall, open_page: Opener, screen: str = "rating-L2") -> Any:
     page = open_page(f"{hall.url}/survey/{screen}?token={hall.tokens[screen]}", TABLET)
-    page.wait_for_selector("body[data-state=idle]")
+    page.wait_for_selector("body[data-state=idle][data-online=true]")  # in its hub room
     assert "token" not in page.url  # taken out of the address bar
     return page
 
@@ -204,7 +204,7 @@ def test_the_next_visitor_never_sees_the_last_ones_answers(
     answer_all(page, value=2, stop_at=3)  # the first visitor walks away mid-way
     second = serve(survey_hall)
     page.wait_for_function(
-        f"document.querySelector('#rating-ticket').textContent.includes('{second['code']}')")
+        f"() => document.querySelector('#rating-ticket').textContent.includes('{second['code']}')")
     assert first["code"] not in page.inner_text("body")
     page.wait_for_selector("[data-step=U1]")  # from the start
     assert page.locator("[aria-pressed=true]").count() == 0
@@ -227,12 +227,21 @@ def test_a_screen_without_its_token_says_so(survey_hall: ServedHall,
 
 def test_the_skm_report_page(survey_hall: ServedHall, open_page: Opener,
                              tmp_path: Path) -> None:
-    ticket = serve(survey_hall, "KTP", "L1", "ayu")
-    status, _ = api(survey_hall, "POST", f"/tickets/{ticket['token']}/survey", None,
-                    {"answers": {**{f"U{n}": 3 for n in range(1, 10)}, "U4": 4},
-                     "profile": {"gender": "L", "occupation": "wirausaha"},
-                     "suggestion": "Tambah kursi di ruang tunggu."})
-    assert status == 201
+    answers = [  # (counter, officer, U1..U9, profile, suggestion)
+        ("L1", "ayu", [3, 3, 3, 4, 3, 3, 3, 3, 3], {"gender": "L", "occupation": "wirausaha"},
+         "Tambah kursi di ruang tunggu."),
+        ("L1", "ayu", [4, 4, 2, 4, 3, 4, 4, 3, 3], {"gender": "P", "age": "30-39"}, None),
+        ("L2", "dewi", [4, 3, 3, 4, 4, 4, 4, 2, 3], {"gender": "P", "education": "d4s1"},
+         "Antrean tertib, petugas ramah."),
+        ("L2", "dewi", [3, 3, 2, 4, 3, 3, 3, 2, 3], {}, None),
+    ]
+    for counter, officer, scores, profile, suggestion in answers:
+        ticket = serve(survey_hall, "KTP", counter, officer)
+        status, _ = api(survey_hall, "POST", f"/tickets/{ticket['token']}/survey", None,
+                        {"answers": {f"U{n}": v for n, v in enumerate(scores, 1)},
+                         "profile": profile, "suggestion": suggestion})
+        assert status == 201
+    issue(survey_hall)  # waiting: not counted as served
     page = open_page(f"{survey_hall.url}/console/reports/skm?from=2026-11-30&to=2026-11-30"
                      "&by=service", DESKTOP)
     page.wait_for_selector("body[data-view=signin]")
@@ -253,7 +262,8 @@ def test_the_skm_report_page(survey_hall: ServedHall, open_page: Opener,
     page.wait_for_timeout(300)
     page.screenshot(path=screenshot_dir(tmp_path) / "skm-report.png", full_page=True)
     page.locator("#lang").click()
-    page.wait_for_function("document.querySelector('#skm-recap').textContent.includes('Element')")
+    page.wait_for_function(
+        "() => document.querySelector('#skm-recap').textContent.includes('Element')")
 
 
 def test_the_hall_display_shows_the_months_index(survey_hall: ServedHall, open_page: Opener,
