@@ -26,6 +26,9 @@ from queue_server.survey.store import SurveyReceipt, SurveyResponse
 
 PHONE_OPEN_FOR = timedelta(days=7)
 SCREEN_TIMEOUT_S = 90  # a screen's default; config.yaml may set its own
+# A visitor still answering when the screen's time is up (the page counts from their last
+# touch) may still send: the server takes the answer this long after the timeout.
+SCREEN_ANSWER_GRACE = timedelta(minutes=5)
 
 
 class SurveyNotServed(DomainError):
@@ -192,17 +195,18 @@ def screen_timeout(device: Device) -> timedelta:
     return timedelta(seconds=int(seconds))
 
 
-def screen_ticket(session: Session, now: datetime, device: Device) -> Ticket | None:
+def screen_ticket(session: Session, now: datetime, device: Device,
+                  grace: timedelta = timedelta(0)) -> Ticket | None:
     """The ticket this screen offers to rate: the last one finished as served at its counter,
-    within the screen's timeout, not yet answered. Once it is answered (or times out, or a
-    later ticket is finished there) the screen offers nothing of it again."""
+    within the screen's timeout (and `grace`), not yet answered. Once it is answered (or
+    times out, or a later ticket is finished there) the screen offers nothing of it again."""
     counter_id = screen_counter(device)
     if counter_id is None:
         return None
     latest = session.scalar(
         select(Ticket).where(Ticket.counter_id == counter_id,
                              Ticket.status == TicketStatus.DONE,
-                             Ticket.finished_at >= now - screen_timeout(device))
+                             Ticket.finished_at >= now - screen_timeout(device) - grace)
         .order_by(Ticket.finished_at.desc(), Ticket.id.desc()).limit(1)
         .options(joinedload(Ticket.service).joinedload(Service.agency)))
     if latest is None or has_answered(session, latest.id):
@@ -212,8 +216,9 @@ def screen_ticket(session: Session, now: datetime, device: Device) -> Ticket | N
 
 def record_screen_answer(session: Session, now: datetime, device: Device, ticket_id: int,
                          answer: Answer) -> SurveyResponse:
-    """The screen answers only for the ticket it shows now."""
-    shown = screen_ticket(session, now, device)
+    """The screen answers only for the ticket it shows (or showed until its timeout, while
+    no later ticket was finished there)."""
+    shown = screen_ticket(session, now, device, SCREEN_ANSWER_GRACE)
     if shown is None or shown.id != ticket_id:
         ticket = session.get(Ticket, ticket_id)
         if (ticket is not None and ticket.counter_id == screen_counter(device)

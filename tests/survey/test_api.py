@@ -74,7 +74,8 @@ def test_only_a_served_ticket_may_answer(api: Api) -> None:
     api.act("admin", "L4", "open")
     api.act("admin", "L4", "call-next")
     for _ in range(2):
-        api.act("admin", "L4", "recall")
+        api.clock.advance(minutes=1)  # a recall waits until the last call was announced
+        assert api.act("admin", "L4", "recall").status_code == 200
     assert api.act("admin", "L4", "no-show").status_code == 200
     assert error_of(answer(api, missed["token"])) == (409, "survey_not_served")
 
@@ -169,9 +170,17 @@ def test_the_screen_resets_after_its_timeout_and_when_the_next_is_served(api: Ap
     first_id = screen(api, "rating-L2").get_json()["ticket"]["id"]
     api.clock.advance(seconds=61)
     assert screen(api, "rating-L2").get_json()["ticket"] is None
+    # A visitor still answering when the time is up may send, for a few minutes.
+    api.clock.advance(minutes=5)
     assert error_of(screen_answer(api, "rating-L2", first_id)) == (
         409, "survey_not_on_screen")
     assert answer(api, first["token"]).status_code == 201  # the phone may still answer
+    late = served(api, counter="L2")
+    late_id = screen(api, "rating-L2").get_json()["ticket"]["id"]
+    api.clock.advance(seconds=61 + 4 * 60)
+    assert screen(api, "rating-L2").get_json()["ticket"] is None
+    assert screen_answer(api, "rating-L2", late_id).status_code == 201
+    assert error_of(answer(api, late["token"])) == (409, "survey_answered")
 
     served(api, counter="L2")
     second_id = screen(api, "rating-L2").get_json()["ticket"]["id"]
