@@ -17,7 +17,9 @@ from tests.support.servers import ServedHall, antre_env, start_server
 
 SCREENS = [{"id": "rating-L2", "name": "Penilaian Loket 2", "counter": "L2",
             "timeout_seconds": 60},
-           {"id": "rating-L3", "name": "Penilaian Loket 3", "counter": "L3"}]
+           {"id": "rating-L3", "name": "Penilaian Loket 3", "counter": "L3"},
+           {"id": "rating-L4", "name": "Penilaian Loket 4", "counter": "L4",
+            "timeout_seconds": 15}]
 ALL_FOUR = {f"U{n}": 4 for n in range(1, 10)}
 
 

@@ -5,6 +5,7 @@ starts over; the SKM report page shows the index."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -210,6 +211,19 @@ def test_the_next_visitor_never_sees_the_last_ones_answers(
     assert page.locator("[aria-pressed=true]").count() == 0
     page.locator("#survey-skip").tap()
     page.wait_for_selector("body[data-state=idle]")
+
+
+def test_the_screen_starts_over_when_left_untouched(survey_hall: ServedHall,
+                                                   open_page: Opener) -> None:
+    page = screen_page(survey_hall, open_page, "rating-L4")  # timeout_seconds: 15
+    ticket = serve(survey_hall, "PASPOR", "L4", "admin")
+    page.wait_for_selector("body[data-state=rating]")
+    assert ticket["code"] in page.inner_text("#rating-ticket")
+    assert re.search(r"dalam 1[0-5] detik", page.inner_text("#rating-left"))
+    page.wait_for_selector("body[data-state=idle]", timeout=25_000)
+    assert ticket["code"] not in page.inner_text("body")
+    page.wait_for_timeout(4000)  # and it does not come back
+    assert page.get_attribute("body", "data-state") == "idle"
 
 
 def test_a_screen_without_its_token_says_so(survey_hall: ServedHall,
