@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, jsonify
 from flask.typing import ResponseReturnValue
 
 from queue_server.api import (
+    admin,
     counters,
     displays,
     kiosks,
@@ -20,7 +21,8 @@ from queue_server.api.spec import openapi_document
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
-for module in (session, tickets, counters, displays, operations, kiosks, reports, survey):
+for module in (session, tickets, counters, displays, operations, kiosks, reports, survey,
+               admin):
     module.register(bp)
 
 

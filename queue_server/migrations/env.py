@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from queue_server import signin  # noqa: F401  (staff sessions, failed sign-ins)
+from queue_server.admin import audit  # noqa: F401  (the audit log)
 from queue_server.models import Base
 from queue_server.reports import store  # noqa: F401  (its tables are in Base.metadata)
 from queue_server.survey import store as survey_store  # noqa: F401  (the survey's tables)

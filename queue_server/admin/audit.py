@@ -1,0 +1,126 @@
+"""The audit log: who changed what in the hall's administration, when and from where.
+
+Administration actions (people, devices, settings) are written here; ticket transitions
+(`TicketEvent`) and today's operations (`ServiceDayEvent`) already keep who, when and why, so
+reading the log merges the three into one list of `Entry`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from queue_server.models import Agency, Base, Service, ServiceDayEvent, TicketEvent, User
+
+
+class Kind(enum.StrEnum):
+    PEOPLE = "people"
+    DEVICES = "devices"
+    OPERATIONS = "operations"
+    SETTINGS = "settings"
+    TICKETS = "tickets"
+
+
+class AuditEntry(Base):
+    """Append-only: one administration action."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    address: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))  # user.add, device.token, ...
+    target: Mapped[str] = mapped_column(String(100))  # a username, a device id, a service
+    # The agencies the target belongs to, as " CODE1 CODE2 " (a supervisor's filter).
+    agencies: Mapped[str] = mapped_column(String(400), default=" ")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # what changed
+
+
+def record(session: Session, now: datetime, *, user: User | None, address: str | None,
+           kind: Kind, action: str, target: str, agencies: list[str] | None = None,
+           changes: dict[str, Any] | None = None) -> AuditEntry:
+    entry = AuditEntry(at=now, user_id=user.id if user else None, address=address,
+                       kind=kind.value, action=action, target=target[:100],
+                       agencies=" " + " ".join(sorted(agencies or [])) + " ",
+                       data=changes or {})
+    session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the log, whatever table it comes from."""
+
+    at: datetime
+    kind: str
+    action: str
+    target: str
+    person: str | None
+    address: str | None
+    agencies: list[str]
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Filter:
+    day: date
+    person: str | None = None
+    agency: str | None = None
+    kind: str | None = None
+    # None: every agency (an administrator); else only entries touching these agencies.
+    scope: list[str] | None = None
+
+
+def read(session: Session, timezone: str, wanted: Filter) -> list[Entry]:
+    """The day's entries (site time), newest first, filtered."""
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(wanted.day, time(), zone)
+    end = start + timedelta(days=1)
+    users = {u.id: u.username for u in session.scalars(select(User))}
+    found: list[Entry] = []
+    kinds = {wanted.kind} if wanted.kind else set(Kind)
+    if kinds & {Kind.PEOPLE, Kind.DEVICES, Kind.SETTINGS, Kind.OPERATIONS}:
+        for row in session.scalars(select(AuditEntry).where(
+                AuditEntry.at >= start, AuditEntry.at < end)):
+            found.append(Entry(row.at, row.kind, row.action, row.target,
+                               users.get(row.user_id) if row.user_id else None, row.address,
+                               row.agencies.split(), row.data))
+    services = {s.id: (s.code, a.code) for s, a in session.execute(
+        select(Service, Agency).join(Agency, Service.agency_id == Agency.id))}
+    if Kind.OPERATIONS in kinds:
+        for event in session.scalars(select(ServiceDayEvent).where(
+                ServiceDayEvent.at >= start, ServiceDayEvent.at < end)):
+            code, agency = services.get(event.service_id, ("?", "?"))
+            found.append(Entry(event.at, Kind.OPERATIONS, f"service.{event.kind}", code,
+                               users.get(event.user_id) if event.user_id else None, None,
+                               [agency], {"reason": event.reason, **event.data}))
+    if Kind.TICKETS in kinds:
+        for ticket_event in session.scalars(select(TicketEvent).where(
+                TicketEvent.at >= start, TicketEvent.at < end)):
+            code, agency = services.get(ticket_event.service_id, ("?", "?"))
+            changes = {"ticket": ticket_event.ticket_id, "service": code,
+                       "counter": ticket_event.counter_id, **ticket_event.data}
+            found.append(Entry(ticket_event.at, Kind.TICKETS, f"ticket.{ticket_event.kind}",
+                               str(ticket_event.ticket_id),
+                               users.get(ticket_event.user_id) if ticket_event.user_id
+                               else None, None, [agency], changes))
+    kept = [entry for entry in found if _matches(entry, wanted)]
+    return sorted(kept, key=lambda entry: entry.at, reverse=True)
+
+
+def _matches(entry: Entry, wanted: Filter) -> bool:
+    if wanted.kind and entry.kind != wanted.kind:
+        return False
+    if wanted.person and entry.person != wanted.person:
+        return False
+    if wanted.agency and wanted.agency not in entry.agencies:
+        return False
+    return wanted.scope is None or bool(set(entry.agencies) & set(wanted.scope))

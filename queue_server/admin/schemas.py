@@ -1,0 +1,105 @@
+"""Requests and answers of the administration API (`/api/v1/admin/...`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from queue_server.models import Role
+from queue_server.schemas import Model, Request
+
+Username = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$",
+                 description="Lower-case letters, digits, '.', '_' or '-'")
+Password = Field(default=None, min_length=8, max_length=200,
+                 description="Null: a password is generated and shown once")
+AgencyCodes = Field(max_length=50, description="Agency codes (none for an administrator)")
+
+
+class PersonOut(Model):
+    username: str
+    name: str
+    role: Role
+    agencies: list[str]
+    active: bool
+    last_sign_in: datetime | None
+    has_token: bool = Field(description="An API token is set (its value is never shown again)")
+    manageable: bool = Field(description="The signed-in user may change this person")
+
+
+class PeopleOut(Model):
+    people: list[PersonOut]
+    agencies: list[str] = Field(description="The agencies the signed-in user may give")
+    roles: list[Role] = Field(description="The roles the signed-in user may give")
+
+
+class PersonAdd(Request):
+    username: str = Username
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    agencies: list[str] = AgencyCodes
+    password: str | None = Password
+
+
+class PersonChange(Request):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    role: Role | None = None
+    agencies: list[str] | None = Field(default=None, max_length=50)
+
+
+class PasswordReset(Request):
+    password: str | None = Password
+
+
+class PersonChangedOut(Model):
+    person: PersonOut
+    password: str | None = Field(default=None,
+                                 description="A generated password: shown this once only")
+
+
+class DeviceOut(Model):
+    id: str
+    kind: str
+    name: str
+    has_token: bool
+    connections: int = Field(description="Live connections to this server process")
+    last_seen_at: datetime | None
+    agent_connected: bool | None = Field(description="Kiosks: a print agent is connected")
+    printer_state: str | None = Field(description="Kiosks: the printer as its agent reports")
+    printer_message: str | None
+
+
+class DevicesOut(Model):
+    devices: list[DeviceOut]
+
+
+class DeviceTokenOut(Model):
+    device: DeviceOut
+    token: str = Field(description="Shown this once only")
+    setup_url: str = Field(description="Open it on the device to set it up")
+    qr_svg: str = Field(description="The setup link's QR code, an SVG data URL")
+
+
+class AuditQuery(Model):
+    day: date | None = Field(default=None, description="Site day (default: today)")
+    person: str | None = Field(default=None, max_length=64)
+    agency: str | None = Field(default=None, max_length=32)
+    kind: Literal["people", "devices", "operations", "settings", "tickets"] | None = None
+    format: Literal["json", "csv"] = "json"
+
+
+class AuditEntryOut(Model):
+    at: datetime
+    kind: str
+    action: str
+    target: str
+    person: str | None
+    address: str | None
+    agencies: list[str]
+    changes: dict[str, Any]
+
+
+class AuditOut(Model):
+    day: date
+    entries: list[AuditEntryOut]

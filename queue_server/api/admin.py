@@ -1,0 +1,298 @@
+"""Administration: people, devices and the audit log (`/api/v1/admin/...`).
+
+Administrators manage everyone and every device; supervisors manage the officers of their
+agencies and read the log of their agencies. Every change is written to the audit log in the
+same transaction. The rules are in `queue_server.admin.staff`; the CLI uses them too.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response
+from sqlalchemy import select
+
+from queue_server.admin import audit, staff
+from queue_server.admin.schemas import (
+    AuditEntryOut,
+    AuditOut,
+    AuditQuery,
+    DeviceOut,
+    DevicesOut,
+    DeviceTokenOut,
+    PasswordReset,
+    PeopleOut,
+    PersonAdd,
+    PersonChange,
+    PersonChangedOut,
+    PersonOut,
+)
+from queue_server.api.auth import client_address, require_user
+from queue_server.api.errors import ApiError, language
+from queue_server.api.spec import endpoint
+from queue_server.context import commit, db, now, runtime
+from queue_server.extensions import socketio
+from queue_server.hub.rooms import room
+from queue_server.models import Agency, Device, DeviceKind, Role, User
+from queue_server.people import agency_scope, issue_device_token
+from queue_server.queue.common import get_site, service_day
+from queue_server.queue.printjobs import printer_state
+from queue_server.readmodels.kiosks import state_messages
+from queue_server.schemas import EmptyRequest
+from queue_server.ticketpage import qr_svg
+
+MANAGERS = (Role.ADMIN, Role.SUPERVISOR)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 422)
+AUTH = ("session", "bearer")
+
+
+def register(bp: Blueprint) -> None:
+    _register_people(bp)
+    _register_person_actions(bp)
+    _register_devices(bp)
+    _register_audit(bp)
+
+
+# --- people -------------------------------------------------------------------------------
+
+def _person_out(manager: User, user: User, signed_in: datetime | None) -> PersonOut:
+    return PersonOut(username=user.username, name=user.name, role=user.role,
+                     agencies=sorted(a.code for a in user.agencies), active=user.active,
+                     last_sign_in=signed_in, has_token=user.token_hash is not None,
+                     manageable=staff.may_manage(manager, user))
+
+
+def _answer(manager: User, changed: staff.Changed, action: str) -> PersonChangedOut:
+    """Write the change to the log, commit, and answer with the person as they are now."""
+    user = changed.user
+    audit.record(db(), now(), user=manager, address=client_address(),
+                 kind=audit.Kind.PEOPLE, action=action, target=user.username,
+                 agencies=[a.code for a in user.agencies], changes=changed.changes)
+    commit()
+    seen = staff.last_sign_in(db(), [user.id]).get(user.id)
+    return PersonChangedOut(person=_person_out(manager, user, seen), password=changed.password)
+
+
+def _register_people(bp: Blueprint) -> None:
+    @endpoint(bp, "GET", "/admin/people", tag="admin", answers={200: PeopleOut}, auth=AUTH,
+              summary="The people the signed-in administrator (everyone) or supervisor "
+                      "(their agencies' staff) sees, with role, agencies, last sign-in, state",
+              errors=(401, 403))
+    def list_people() -> PeopleOut:
+        manager = require_user(*MANAGERS)
+        users = staff.visible_users(db(), manager)
+        seen = staff.last_sign_in(db(), [u.id for u in users])
+        scope = agency_scope(manager)
+        codes = (sorted(db().scalars(select(Agency.code).where(Agency.active)))
+                 if scope is None else sorted(a.code for a in manager.agencies))
+        roles = list(Role) if manager.role is Role.ADMIN else [Role.OFFICER]
+        return PeopleOut(people=[_person_out(manager, u, seen.get(u.id)) for u in users],
+                         agencies=codes, roles=roles)
+
+    @endpoint(bp, "POST", "/admin/people", tag="admin", body=PersonAdd,
+              answers={201: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
+              summary="Add a person (a supervisor: an officer of their agencies); without a "
+                      "password one is generated and shown once")
+    def add_person(body: PersonAdd) -> tuple[PersonChangedOut, int]:
+        manager = require_user(*MANAGERS)
+        changed = staff.add(db(), now(), manager, username=body.username, name=body.name,
+                            role=body.role, agencies=body.agencies, password=body.password)
+        return _answer(manager, changed, "user.add"), 201
+
+    @endpoint(bp, "PATCH", "/admin/people/<username>", tag="admin", body=PersonChange,
+              answers={200: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
+              summary="Change a person's name, role or agencies (nobody raises their own "
+                      "role; the last administrator stays one)")
+    def change_person(username: str, body: PersonChange) -> PersonChangedOut:
+        manager = require_user(*MANAGERS)
+        user = staff.find_user(db(), username)
+        changed = staff.change(db(), now(), manager, user, name=body.name, role=body.role,
+                               agencies=body.agencies)
+        return _answer(manager, changed, "user.change")
+
+
+def _register_person_actions(bp: Blueprint) -> None:
+    @endpoint(bp, "POST", "/admin/people/<username>/disable", tag="admin", body=EmptyRequest,
+              answers={200: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
+              summary="Disable a person: their sessions and API token stop at once")
+    def disable_person(username: str, body: EmptyRequest) -> PersonChangedOut:
+        manager = require_user(*MANAGERS)
+        changed = staff.disable(db(), now(), manager, staff.find_user(db(), username))
+        return _answer(manager, changed, "user.disable")
+
+    @endpoint(bp, "POST", "/admin/people/<username>/enable", tag="admin", body=EmptyRequest,
+              answers={200: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
+              summary="Enable a disabled person again")
+    def enable_person(username: str, body: EmptyRequest) -> PersonChangedOut:
+        manager = require_user(*MANAGERS)
+        changed = staff.enable(db(), manager, staff.find_user(db(), username))
+        return _answer(manager, changed, "user.enable")
+
+    @endpoint(bp, "POST", "/admin/people/<username>/password", tag="admin", body=PasswordReset,
+              answers={200: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
+              summary="Reset a password (the given one, or a generated one shown once); "
+                      "their sessions end")
+    def reset_password(username: str, body: PasswordReset) -> PersonChangedOut:
+        manager = require_user(*MANAGERS)
+        changed = staff.reset_password(db(), now(), manager, staff.find_user(db(), username),
+                                       body.password)
+        return _answer(manager, changed, "user.password")
+
+    @endpoint(bp, "POST", "/admin/people/<username>/unlock", tag="admin", body=EmptyRequest,
+              answers={200: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
+              summary="Lift the sign-in limits on a person's name")
+    def unlock_person(username: str, body: EmptyRequest) -> PersonChangedOut:
+        manager = require_user(*MANAGERS)
+        changed = staff.unlock(db(), manager, staff.find_user(db(), username))
+        return _answer(manager, changed, "user.unlock")
+
+    @endpoint(bp, "POST", "/admin/people/<username>/revoke-token", tag="admin",
+              body=EmptyRequest, answers={200: PersonChangedOut}, auth=AUTH,
+              errors=WRITE_ERRORS, summary="Revoke a person's API token")
+    def revoke_person_token(username: str, body: EmptyRequest) -> PersonChangedOut:
+        manager = require_user(*MANAGERS)
+        changed = staff.revoke_token(db(), manager, staff.find_user(db(), username))
+        return _answer(manager, changed, "user.revoke_token")
+
+
+# --- devices ------------------------------------------------------------------------------
+
+def _rooms(device: Device) -> list[str]:
+    rooms = [room(device.kind.value, device.id)]
+    if device.kind is DeviceKind.KIOSK:
+        rooms.append(room("agent", device.id))
+    return rooms
+
+
+def _participants(name: str) -> list[str]:
+    """The connections in a room on this server process."""
+    server = socketio.server
+    if server is None:
+        return []
+    return [sid for sid, _ in server.manager.get_participants("/", name)]
+
+
+def _device_out(device: Device) -> DeviceOut:
+    kiosk = device.kind is DeviceKind.KIOSK
+    state = printer_state(device, now()) if kiosk else None
+    message = None
+    if state is not None:
+        message_id, message_en = state_messages(state)
+        message = message_en if language() == "en" else message_id
+    return DeviceOut(id=device.id, kind=device.kind.value, name=device.name,
+                     has_token=device.token_hash is not None,
+                     connections=len(_participants(room(device.kind.value, device.id))),
+                     last_seen_at=device.last_seen_at,
+                     agent_connected=(state != "no_agent") if kiosk else None,
+                     printer_state=state, printer_message=message)
+
+
+def _device(device_id: str) -> Device:
+    device = db().get(Device, device_id)
+    if device is None or not device.active:
+        raise ApiError("unknown_device", 404, f"Perangkat '{device_id}' tidak dikenal.",
+                       f"Unknown device '{device_id}'.")
+    return device
+
+
+def _setup_url(device: Device, token: str) -> str:
+    base = runtime().hall.site.public_url.rstrip("/")
+    return f"{base}/{device.kind.value}/{device.id}?token={token}"
+
+
+def _register_devices(bp: Blueprint) -> None:
+    @endpoint(bp, "GET", "/admin/devices", tag="admin", answers={200: DevicesOut}, auth=AUTH,
+              summary="Every kiosk, display and survey screen with its live state "
+                      "(administrators)", errors=(401, 403))
+    def list_devices() -> DevicesOut:
+        require_user(Role.ADMIN)
+        devices = db().scalars(select(Device).where(Device.active)
+                               .order_by(Device.kind, Device.id))
+        return DevicesOut(devices=[_device_out(device) for device in devices])
+
+    @endpoint(bp, "POST", "/admin/devices/<device_id>/token", tag="admin", body=EmptyRequest,
+              answers={200: DeviceTokenOut}, auth=AUTH, errors=WRITE_ERRORS,
+              summary="Issue a device a new token (the old one stops): shown once, with the "
+                      "setup link and its QR code")
+    def new_device_token(device_id: str, body: EmptyRequest) -> DeviceTokenOut:
+        user = require_user(Role.ADMIN)
+        device = _device(device_id)
+        token = issue_device_token(db(), device.id)
+        audit.record(db(), now(), user=user, address=client_address(), kind=audit.Kind.DEVICES,
+                     action="device.token", target=device.id, changes={"token": "new"})
+        commit()
+        _disconnect(device)  # whoever held the old token goes
+        url = _setup_url(device, token)
+        svg = qr_svg(url)
+        data_url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        return DeviceTokenOut(device=_device_out(device), token=token, setup_url=url,
+                              qr_svg=data_url)
+
+    @endpoint(bp, "POST", "/admin/devices/<device_id>/revoke", tag="admin", body=EmptyRequest,
+              answers={200: DeviceOut}, auth=AUTH, errors=WRITE_ERRORS,
+              summary="Revoke a device's token: the device is disconnected at once")
+    def revoke_device(device_id: str, body: EmptyRequest) -> DeviceOut:
+        user = require_user(Role.ADMIN)
+        device = _device(device_id)
+        device.token_hash = None
+        audit.record(db(), now(), user=user, address=client_address(), kind=audit.Kind.DEVICES,
+                     action="device.revoke", target=device.id, changes={"token": "revoked"})
+        commit()
+        _disconnect(device)
+        return _device_out(device)
+
+
+def _disconnect(device: Device) -> None:
+    server = socketio.server
+    if server is None:
+        return
+    for name in _rooms(device):
+        for sid in _participants(name):
+            server.disconnect(sid, namespace="/")
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("at", "kind", "action", "target", "person", "address", "agencies", "changes")
+
+
+def _register_audit(bp: Blueprint) -> None:
+    @endpoint(bp, "GET", "/admin/audit", tag="admin", answers={200: AuditOut}, auth=AUTH,
+              query=AuditQuery, produces=("text/csv",), errors=(401, 403, 422),
+              summary="The audit log of one day: administration, today's operations and "
+                      "ticket transitions, filtered by person, agency and kind; CSV on request")
+    def audit_log(query: AuditQuery) -> AuditOut | Response:
+        user = require_user(*MANAGERS)
+        site = get_site(db())
+        day = query.day or service_day(site, now())
+        entries = audit.read(db(), site.timezone, audit.Filter(
+            day=day, person=query.person, agency=query.agency, kind=query.kind,
+            scope=None if user.role is Role.ADMIN else [a.code for a in user.agencies]))
+        rows = [AuditEntryOut(at=e.at, kind=e.kind, action=e.action, target=e.target,
+                              person=e.person, address=e.address, agencies=e.agencies,
+                              changes=e.changes) for e in entries]
+        if query.format == "csv":
+            return _csv(day.isoformat(), rows)
+        return AuditOut(day=day, entries=rows)
+
+
+def _csv(day: str, rows: list[AuditEntryOut]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        data: dict[str, Any] = row.model_dump(mode="json")
+        writer.writerow([data["at"], data["kind"], data["action"], data["target"],
+                         data["person"] or "", data["address"] or "",
+                         " ".join(data["agencies"]), _flat(data["changes"])])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="audit-{day}.csv"'
+    return response
+
+
+def _flat(changes: dict[str, Any]) -> str:
+    return "; ".join(f"{key}={value}" for key, value in changes.items())

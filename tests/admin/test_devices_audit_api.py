@@ -1,0 +1,91 @@
+"""Devices and the audit log through /api/v1/admin."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.api.conftest import Api
+
+
+def test_only_an_administrator_manages_devices(api: Api) -> None:
+    client = api.client()
+    for who in ("sari", "ayu"):
+        assert client.get("/api/v1/admin/devices", headers=api.bearer(who)).status_code == 403
+        assert client.post("/api/v1/admin/devices/aula/revoke", headers=api.bearer(who),
+                           json={}).status_code == 403
+    assert client.get("/api/v1/auth/me", headers=api.bearer("aula")).status_code in (401, 403)
+    listed = client.get("/api/v1/admin/devices", headers=api.bearer("admin")).get_json()
+    devices = {d["id"]: d for d in listed["devices"]}
+    assert devices["aula"]["kind"] == "display" and devices["aula"]["has_token"]
+    assert devices["kiosk-1"]["printer_state"] == "no_agent"
+    assert not devices["kiosk-1"]["agent_connected"]
+
+
+def test_a_new_token_comes_once_with_its_setup_link_and_qr_the_old_one_stops(api: Api) -> None:
+    client = api.client()
+    answer = client.post("/api/v1/admin/devices/aula/token", headers=api.bearer("admin"),
+                         json={})
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["setup_url"].endswith(f"/display/aula?token={body['token']}")
+    assert body["qr_svg"].startswith("data:image/svg+xml;base64,")
+    old = client.get("/api/v1/displays/aula/snapshot", headers=api.bearer("aula"))
+    new = client.get("/api/v1/displays/aula/snapshot",
+                     headers={"Authorization": f"Bearer {body['token']}"})
+    assert (old.status_code, new.status_code) == (401, 200)
+
+
+def test_a_revoked_device_token_stops_working(api: Api) -> None:
+    client = api.client()
+    answer = client.post("/api/v1/admin/devices/kiosk-1/revoke", headers=api.bearer("admin"),
+                         json={})
+    assert answer.status_code == 200 and not answer.get_json()["has_token"]
+    refused = client.post("/api/v1/tickets", headers=api.bearer("kiosk-1"),
+                          json={"service": "KTP"})
+    assert refused.status_code == 401
+    assert client.post("/api/v1/admin/devices/nope/revoke", headers=api.bearer("admin"),
+                       json={}).status_code == 404
+
+
+def test_the_log_has_administration_operations_and_tickets_filtered(api: Api) -> None:
+    client = api.client()
+    client.post("/api/v1/admin/devices/aula/revoke", headers=api.bearer("admin"), json={})
+    client.post("/api/v1/admin/people/ayu/revoke-token", headers=api.bearer("sari"), json={})
+    client.post("/api/v1/services/SKCK/close", headers=api.bearer("admin"),
+                json={"reason": "Server SKCK gangguan"})
+    api.issue("KTP")
+    everything = client.get("/api/v1/admin/audit", headers=api.bearer("admin")).get_json()
+    kinds = {e["kind"] for e in everything["entries"]}
+    assert kinds == {"devices", "people", "operations", "tickets"}
+    revoke = next(e for e in everything["entries"] if e["action"] == "device.revoke")
+    assert revoke["person"] == "admin" and revoke["address"] == "127.0.0.1"
+    by_sari = client.get("/api/v1/admin/audit?person=sari",
+                         headers=api.bearer("admin")).get_json()["entries"]
+    assert [e["action"] for e in by_sari] == ["user.revoke_token"]
+    polres = client.get("/api/v1/admin/audit?agency=POLRES",
+                        headers=api.bearer("admin")).get_json()["entries"]
+    assert [e["action"] for e in polres] == ["service.closed"]
+    assert polres[0]["changes"]["reason"] == "Server SKCK gangguan"
+    # A supervisor reads only their agencies' lines: not the display, not Polres.
+    theirs = client.get("/api/v1/admin/audit", headers=api.bearer("sari")).get_json()
+    assert {e["kind"] for e in theirs["entries"]} == {"people", "tickets"}
+    assert client.get("/api/v1/admin/audit", headers=api.bearer("dewi")).status_code == 403
+    yesterday = client.get("/api/v1/admin/audit?day=2020-01-01",
+                           headers=api.bearer("admin")).get_json()
+    assert yesterday["entries"] == []
+
+
+def test_the_log_as_csv_and_bad_filters(api: Api) -> None:
+    client = api.client()
+    client.post("/api/v1/admin/people/dewi/revoke-token", headers=api.bearer("admin"),
+                json={})
+    answer = client.get("/api/v1/admin/audit?format=csv&kind=people",
+                        headers=api.bearer("admin"))
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
+    assert rows[0][:4] == ["at", "kind", "action", "target"]
+    assert rows[1][1:4] == ["people", "user.revoke_token", "dewi"]
+    for bad in ("day=yesterday", "kind=everything", "format=pdf"):
+        refused = client.get(f"/api/v1/admin/audit?{bad}", headers=api.bearer("admin"))
+        assert refused.status_code == 422, bad
