@@ -205,12 +205,15 @@ def _register_plugins() -> None:
     from display.cli import voice_say
     from kiosk.cli import kiosk_agent
     from printer.cli import print_test
+    from queue_server.admin.cli import user_commands
     from queue_server.reports.cli import demo
 
     voice.add_command(voice_say)
     main.add_command(print_test)
     main.add_command(kiosk_agent)
     main.add_command(demo)
+    for command in user_commands(_prepared_session):
+        user.add_command(command)
 
 
 _register_plugins()
