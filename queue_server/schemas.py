@@ -159,8 +159,10 @@ class TicketOut(Model):
     channel: Channel
     ahead: int
     estimated_wait_min: WaitMinutes
-    token: str
-    tracking_url: str
+    token: str | None = Field(description="The tracking token (it lets anyone cancel the "
+                                          "ticket): only in the issuing kiosk's answer")
+    tracking_url: str | None = Field(description="The ticket page's address (the QR code): "
+                                                 "only in the issuing kiosk's answer")
     print_status: PrintStatus
     print_error: str | None = Field(
         default=None, description="Why the ticket was not printed: 'no_agent' (no print agent "

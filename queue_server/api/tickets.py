@@ -45,7 +45,8 @@ def register(bp: Blueprint) -> None:
         # answer already tells the kiosk page to show the number on screen.
         to_print = kiosk is not None and start_print(db(), now(), ticket, kiosk)
         # Read inside the issuing transaction: the same data, one turn at the connection.
-        answer = ticket_out(db(), ticket, runtime().hall.site.public_url, language())
+        answer = ticket_out(db(), ticket, runtime().hall.site.public_url, language(),
+                            with_token=kiosk is not None)  # only the issuing kiosk's
         commit()
         if to_print:
             send_jobs(db(), [ticket])

@@ -29,7 +29,7 @@ def print_job(session: Session, ticket: Ticket, hall: HallConfig, kiosk: Device)
     """The job for the ticket's current attempt, in site time, with the place in line as it
     is now (a resent or reprinted job shows the current one)."""
     site = hall.site
-    shown = ticket_out(session, ticket, site.public_url)
+    shown = ticket_out(session, ticket, site.public_url, with_token=True)  # the QR code
     settings = kiosk.settings or {}
     return PrintJob(
         job_id=job_id(ticket),

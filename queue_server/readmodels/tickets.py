@@ -40,15 +40,19 @@ def tracking_url(public_url: str, ticket: Ticket) -> str:
 
 
 def ticket_out(session: Session, ticket: Ticket, public_url: str,
-               language: str = "id") -> TicketOut:
+               language: str = "id", *, with_token: bool = False) -> TicketOut:
+    """The ticket for staff and devices. `with_token` only for the kiosk that issued it (its
+    screen and printout show the QR): the tracking token lets anyone cancel the ticket."""
     ahead, minutes = position(session, ticket)
     service, agency = ticket.service, ticket.service.agency
     return TicketOut(
         id=ticket.id, code=ticket.code, number=ticket.number, service=service.code,
         service_name=service.name, agency=agency.code, agency_name=agency.name,
         status=ticket.status, priority=ticket.priority, priority_reason=ticket.priority_reason,
-        channel=ticket.channel, ahead=ahead, estimated_wait_min=minutes, token=ticket.token,
-        tracking_url=tracking_url(public_url, ticket), print_status=ticket.print_status,
+        channel=ticket.channel, ahead=ahead, estimated_wait_min=minutes,
+        token=ticket.token if with_token else None,
+        tracking_url=tracking_url(public_url, ticket) if with_token else None,
+        print_status=ticket.print_status,
         print_error=ticket.print_error,
         print_message=print_message(ticket.print_error, language),
         issued_at=ticket.issued_at, called_at=ticket.called_at,
