@@ -427,7 +427,8 @@ class Engine(RuleBasedStateMachine):
     @precondition(lambda self: self.days < 1 and len(self.tickets) > 8)
     @rule()
     def next_day(self) -> None:
-        """Tuesday morning: yesterday's unfinished tickets expire; numbers start again."""
+        """Tuesday morning: yesterday's unfinished tickets expire, its counters close; numbers
+        start again."""
         self.days += 1
         self.clock.set(wita("2026-12-01 08:59:00"))
         self.today = wita("2026-12-01 09:00").date()
@@ -436,6 +437,8 @@ class Engine(RuleBasedStateMachine):
             if ticket.day < self.today and ticket.status in OPEN_STATUSES:
                 ticket.log.append(("expired", ticket.status))
                 ticket.status = TicketStatus.EXPIRED
+        for desk in self.desks.values():  # and the counters Monday left open are closed
+            desk.state, desk.officer = CounterState.CLOSED, None
 
     # --- what must hold after every step -------------------------------------------------
 

@@ -8,7 +8,15 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import select
 
-from queue_server.models import Role, Ticket, TicketEvent, TicketStatus
+from queue_server.models import (
+    Counter,
+    CounterEvent,
+    CounterState,
+    Role,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, errors, issuing, rollover
 from tests.support.halls import Hall, hall_data, prepare_hall, wita
@@ -129,9 +137,52 @@ def test_rollover_frees_the_counters(floor: tuple[Hall, dict[str, int], int, int
         with pytest.raises(errors.CounterBusy):
             act(hall, calling.call_next, counter_id, user)
     act(hall, rollover.expire_past_days)
+    # Monday's counters were closed by the rollover: Tuesday's officers open them again.
+    act(hall, counters.open_counter, "L1", ayu)
+    act(hall, counters.open_counter, "L2", budi)
     called = [act(hall, calling.call_next, "L1", ayu), act(hall, calling.call_next, "L2", budi)]
     assert [t.id for t in called if t is not None] == [first.id, second.id]
     # The expired parked ticket cannot be resumed.
     act(hall, calling.finish, "L1", ayu)
     with pytest.raises(errors.InvalidTransition):
         act(hall, calling.resume, "L1", ids["parked"], ayu)
+
+
+def counter_states(hall: Hall) -> dict[str, tuple[CounterState, int | None]]:
+    with hall.session() as session:
+        return {c.id: (c.state, c.officer_id) for c in session.scalars(select(Counter))}
+
+
+def test_counters_the_day_left_open_are_closed_with_an_event(
+        floor: tuple[Hall, dict[str, int], int, int]) -> None:
+    """Monday's open counters are not "Buka" on Tuesday morning: closed, officer freed, one
+    CounterEvent each (no user: the day closed them), once."""
+    hall, _, _, _ = floor
+    hall.clock.set(TUESDAY_9)
+    act(hall, rollover.expire_past_days)
+    states = counter_states(hall)
+    assert states["L1"] == states["L2"] == (CounterState.CLOSED, None)
+    with hall.session() as session:
+        closing = session.scalars(select(CounterEvent).where(
+            CounterEvent.at == hall.clock.now()).order_by(CounterEvent.counter_id)).all()
+        assert [(e.counter_id, e.state, e.user_id, e.reason) for e in closing] == [
+            (c, CounterState.CLOSED, None, rollover.DAY_ENDED) for c in ("L1", "L2")]
+    hall.clock.advance(minutes=5)
+    act(hall, rollover.expire_past_days)
+    with hall.session() as session:
+        assert len(session.scalars(select(CounterEvent).where(
+            CounterEvent.reason == rollover.DAY_ENDED)).all()) == 2
+
+
+def test_counters_opened_today_stay_open(
+        floor: tuple[Hall, dict[str, int], int, int]) -> None:
+    hall, _, ayu, budi = floor
+    hall.clock.set(wita("2026-11-30 23:59:59"))
+    act(hall, rollover.expire_past_days)  # still Monday: nothing closes
+    assert counter_states(hall)["L1"] == (CounterState.OPEN, ayu)
+    hall.clock.set(TUESDAY_9)
+    act(hall, rollover.expire_past_days)
+    act(hall, counters.open_counter, "L2", budi)
+    hall.clock.advance(minutes=30)
+    act(hall, rollover.expire_past_days)
+    assert counter_states(hall)["L2"] == (CounterState.OPEN, budi)
