@@ -18,6 +18,7 @@ from queue_server.clock import Clock, ShiftedClock, SystemClock, site_moment
 from queue_server.config import HallConfig, load_config
 from queue_server.db import make_engine, session_factory, upgrade_schema
 from queue_server.provision import apply_config
+from queue_server.queue import catalog
 from queue_server.queue.rollover import expire_past_days
 from queue_server.settings import Settings
 from queue_server.throttle import WindowCounter, make_windows
@@ -61,8 +62,10 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
 
 def _prepare_database(state: Runtime) -> None:
     upgrade_schema(state.engine)
+    catalog.forget(state.engine)
     with state.sessions.begin() as session:
         apply_config(session, state.hall)
+    catalog.install(state.engine, state.sessions())
     with state.sessions.begin() as session:
         expired = expire_past_days(session, state.clock.now())
     if expired:

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from queue_server.api.auth import counter_for, require_user
 from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
+from queue_server.hub.publisher import unannounced_here
 from queue_server.models import Counter, Ticket, User
 from queue_server.queue import calling, counters
-from queue_server.queue.counters import active_ticket
 from queue_server.readmodels.counters import counter_out
 from queue_server.readmodels.tickets import ticket_out
 from queue_server.schemas import (
@@ -46,9 +46,7 @@ class Action:
 def _call_next(s: Session, at: datetime, counter_id: str, user_id: int,
                body: CallNextRequest) -> Ticket | None:
     if body.finish_current:
-        counter = counters.lock_counter(s, counter_id)
-        if active_ticket(s, counter) is not None:
-            calling.finish(s, at, counter_id, user_id, body.outcome)
+        return calling.finish_and_call_next(s, at, counter_id, user_id, body.outcome)
     return calling.call_next(s, at, counter_id, user_id)
 
 
@@ -116,6 +114,8 @@ def _register_action(bp: Blueprint, action: Action) -> None:
             if isinstance(result, Ticket) else None,
             counter=counter_out(db(), now(), db().get_one(Counter, counter.id)))
         commit()
+        if answer is not None and unannounced_here():
+            answer.announced = False  # the call stands; the officer should recall it later
         return answer
 
     act.__name__ = f"counter_{action.name.replace('-', '_')}"

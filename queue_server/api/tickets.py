@@ -9,9 +9,8 @@ from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.printagent import send_jobs
-from queue_server.models import Channel, Device, DeviceKind
+from queue_server.models import Channel, Device, DeviceKind, PrintStatus
 from queue_server.queue.issuing import cancel_ticket, find_ticket_by_token, issue_ticket
-from queue_server.queue.printjobs import start_print
 from queue_server.readmodels.services import services_overview
 from queue_server.readmodels.tickets import public_ticket, ticket_out
 from queue_server.schemas import (
@@ -40,10 +39,11 @@ def register(bp: Blueprint) -> None:
         kiosk, user_id = _issuer(body.channel)
         ticket = issue_ticket(db(), now(), body.service, priority=body.priority,
                               priority_reason=body.priority_reason, channel=body.channel,
-                              kiosk_id=kiosk.id if kiosk else None, user_id=user_id)
+                              kiosk_id=kiosk.id if kiosk else None, user_id=user_id,
+                              kiosk=kiosk)
         # With no print agent the ticket is marked failed in this same transaction, so the
         # answer already tells the kiosk page to show the number on screen.
-        to_print = kiosk is not None and start_print(db(), now(), ticket, kiosk)
+        to_print = kiosk is not None and ticket.print_status is PrintStatus.PENDING
         # Read inside the issuing transaction: the same data, one turn at the connection.
         answer = ticket_out(db(), ticket, runtime().hall.site.public_url, language(),
                             with_token=kiosk is not None)  # only the issuing kiosk's

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from queue_server.models import Counter, Service, Ticket, TicketStatus
-from queue_server.queue.common import get_site, record, service_day
+from queue_server.queue.catalog import catalog, with_service
+from queue_server.queue.common import get_site, record, service_day, site_rules
 from queue_server.queue.counters import (
+    active_ticket,
     lock_counter,
     recalls_to_go,
     require_active,
@@ -61,7 +63,10 @@ def _ready(session: Session, counter_id: str) -> Counter:
     return counter
 
 
-def _served_ids(counter: Counter) -> list[int]:
+def _served_ids(session: Session, counter: Counter) -> list[int]:
+    cached = catalog(session)
+    if cached is not None:
+        return list(cached.served.get(counter.id, ()))
     return [service.id for service in counter.services if service.active]
 
 
@@ -87,20 +92,41 @@ def call_next(session: Session, now: datetime, counter_id: str,
     visitor goes next. The row lock with SKIP LOCKED (PostgreSQL) and BEGIN IMMEDIATE
     (SQLite) make each ticket called by exactly one counter.
     """
-    counter = _ready(session, counter_id)
-    site = get_site(session)
-    regular_first = counter.priority_streak >= site.priority_ratio
-    ticket = session.scalar(
-        select(Ticket)
-        .where(Ticket.status == TicketStatus.WAITING,
-               Ticket.service_id.in_(_served_ids(counter)),
-               Ticket.service_day == service_day(site, now))
-        .order_by(*waiting_order(regular_first=regular_first))
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True))
+    return _call_next(session, now, _ready(session, counter_id), user_id)
+
+
+def finish_and_call_next(session: Session, now: datetime, counter_id: str,
+                         user_id: int | None = None,
+                         outcome: str | None = None) -> Ticket | None:
+    """Finish the counter's active ticket, if any, then call the next one: `finish` and
+    `call_next` in one go, with the counter and its ticket read once."""
+    counter = lock_counter(session, counter_id)
+    current = active_ticket(session, counter)
+    if current is not None:
+        _finish(session, now, counter, current, user_id, outcome)
+    require_open(counter)
+    return _call_next(session, now, counter, user_id)
+
+
+def _call_next(session: Session, now: datetime, counter: Counter,
+               user_id: int | None) -> Ticket | None:
+    rules = site_rules(session)
+    regular_first = counter.priority_streak >= rules.priority_ratio
+    # Not flushed first: what this transaction changed so far (a finished ticket) is not
+    # waiting either way, and its rows then go in one flush with the call's.
+    with session.no_autoflush:
+        ticket = session.scalar(
+            select(Ticket)
+            .where(Ticket.status == TicketStatus.WAITING,
+                   Ticket.service_id.in_(_served_ids(session, counter)),
+                   Ticket.service_day == service_day(rules, now))
+            .order_by(*waiting_order(regular_first=regular_first))
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True))
     if ticket is None:
         return None
+    with_service(session, ticket)
     return _mark_called(session, now, ticket, counter, user_id)
 
 
@@ -117,9 +143,9 @@ def call_ticket(session: Session, now: datetime, counter_id: str, ticket_id: int
     counter = _ready(session, counter_id)
     ticket = _lock_ticket(session, ticket_id)
     _require_status(ticket, "call", TicketStatus.WAITING)
-    if ticket.service_day != service_day(get_site(session), now):
+    if ticket.service_day != service_day(site_rules(session), now):
         raise NotToday(ticket=ticket.code)  # as call_next: an old day's ticket awaits expiry
-    if ticket.service_id not in _served_ids(counter):
+    if ticket.service_id not in _served_ids(session, counter):
         raise ServiceNotServed(counter=counter.name, service=ticket.service.name)
     return _mark_called(session, now, ticket, counter, user_id, chosen=True, reason=reason)
 
@@ -141,6 +167,11 @@ def recall(session: Session, now: datetime, counter_id: str,
 def start_service(session: Session, now: datetime, counter_id: str,
                   user_id: int | None = None) -> Ticket:
     counter, ticket = _active(session, counter_id, "start", TicketStatus.CALLED)
+    return _start(session, now, counter, ticket, user_id)
+
+
+def _start(session: Session, now: datetime, counter: Counter, ticket: Ticket,
+           user_id: int | None) -> Ticket:
     ticket.status = TicketStatus.SERVING
     ticket.started_at = now
     ticket.officer_id = user_id or ticket.officer_id
@@ -165,10 +196,15 @@ def finish(session: Session, now: datetime, counter_id: str, user_id: int | None
     """Served. A ticket still only called is started and finished in one go (the officer
     served without pressing start)."""
     counter = lock_counter(session, counter_id)
-    ticket = require_active(session, counter)
+    return _finish(session, now, counter, require_active(session, counter), user_id, outcome)
+
+
+def _finish(session: Session, now: datetime, counter: Counter, ticket: Ticket,
+            user_id: int | None, outcome: str | None) -> Ticket:
+    with_service(session, ticket)
     outcome = _check_outcome(ticket.service, outcome)
     if ticket.status is TicketStatus.CALLED:
-        start_service(session, now, counter_id, user_id)
+        _start(session, now, counter, ticket, user_id)
         # Service began when the visitor answered the call, not at this click.
         ticket.started_at = ticket.last_called_at or now
     ticket.status = TicketStatus.DONE
@@ -183,7 +219,7 @@ def no_show(session: Session, now: datetime, counter_id: str,
             user_id: int | None = None) -> Ticket:
     """The visitor did not come after the first call and the configured recalls."""
     counter, ticket = _active(session, counter_id, "no-show", TicketStatus.CALLED)
-    needed = get_site(session).recalls_before_no_show
+    needed = site_rules(session).recalls_before_no_show
     if recalls_to_go(ticket.call_count, needed) > 0:
         raise RecallsRequired(done=ticket.call_count - 1, needed=needed)
     ticket.status = TicketStatus.NO_SHOW

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from queue_server.models import Site, Ticket, TicketEvent, TicketStatus
+from queue_server.queue.catalog import SiteRules, catalog
 
 SITE_ID = 1
 
@@ -22,16 +23,22 @@ def get_site(session: Session) -> Site:
     return site
 
 
+def site_rules(session: Session) -> SiteRules:
+    """The site's config-derived rules: from the process's catalog, or read."""
+    found = catalog(session)
+    return found.rules if found is not None else SiteRules.of(get_site(session))
+
+
 @lru_cache(maxsize=8)
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def site_time(site: Site, now: datetime) -> datetime:
+def site_time(site: Site | SiteRules, now: datetime) -> datetime:
     return now.astimezone(zone(site.timezone))
 
 
-def service_day(site: Site, now: datetime) -> date:
+def service_day(site: Site | SiteRules, now: datetime) -> date:
     """The day a ticket belongs to: the calendar date at the site, not in UTC."""
     return site_time(site, now).date()
 

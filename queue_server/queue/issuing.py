@@ -6,13 +6,14 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from queue_server.config import WeeklyHours
 from queue_server.models import (
     Agency,
     Channel,
+    Device,
     NumberSequence,
     PrintStatus,
     Service,
@@ -20,7 +21,8 @@ from queue_server.models import (
     Ticket,
     TicketStatus,
 )
-from queue_server.queue.common import get_site, record, site_time, upsert
+from queue_server.queue.catalog import attach, catalog
+from queue_server.queue.common import record, site_rules, site_time, upsert
 from queue_server.queue.errors import (
     ClosedToday,
     InvalidPriorityReason,
@@ -30,6 +32,7 @@ from queue_server.queue.errors import (
     UnknownTicket,
 )
 from queue_server.queue.hours import issue_refusal
+from queue_server.queue.printjobs import first_print, record_print_failure
 
 
 class PriorityReason(enum.StrEnum):
@@ -44,6 +47,12 @@ def format_code(prefix: str, number: int) -> str:
 
 
 def find_service(session: Session, code: str) -> Service:
+    cached = catalog(session)
+    if cached is not None:
+        found = cached.issuable.get(code)
+        if found is None:
+            raise UnknownService(service=code)
+        return attach(session, found)
     service = session.scalar(
         select(Service).join(Agency)
         .where(Service.code == code, Service.active, Agency.active))
@@ -55,13 +64,20 @@ def find_service(session: Session, code: str) -> Service:
 def issue_ticket(session: Session, now: datetime, service_code: str, *,
                  priority: bool = False, priority_reason: str | None = None,
                  channel: Channel = Channel.KIOSK, kiosk_id: str | None = None,
-                 user_id: int | None = None) -> Ticket:
-    """Give the next number of the service's prefix, if hours, holidays and quota allow."""
+                 user_id: int | None = None, kiosk: Device | None = None) -> Ticket:
+    """Give the next number of the service's prefix, if hours, holidays and quota allow.
+
+    With `kiosk`, the first print attempt is settled on the new ticket before it is written
+    (pending when the kiosk's agent is connected, failed otherwise), so the ticket is one
+    INSERT and its events another."""
     service = find_service(session, service_code)
     reason = _priority_reason(priority, priority_reason)
-    site = get_site(session)
-    local = site_time(site, now)
-    refusal = issue_refusal(WeeklyHours.model_validate(service.hours), site.holidays, local)
+    rules = site_rules(session)
+    local = site_time(rules, now)
+    cached = catalog(session)
+    hours = cached.hours.get(service.id) if cached is not None else None
+    refusal = issue_refusal(hours or WeeklyHours.model_validate(service.hours),
+                            rules.holidays, local)
     if refusal is not None:
         raise refusal
     day = local.date()
@@ -75,10 +91,13 @@ def issue_ticket(session: Session, now: datetime, service_code: str, *,
         print_status=PrintStatus.PENDING if channel is Channel.KIOSK else PrintStatus.NONE,
         kiosk_id=kiosk_id, queue_key=now, issued_at=now)
     ticket.service = service
+    printing = kiosk is not None and first_print(ticket, kiosk, now)
     session.add(ticket)
     session.flush()
     record(session, ticket, "issued", now, from_status=TicketStatus.WAITING, user_id=user_id,
            channel=channel.value, priority=priority)
+    if kiosk is not None and not printing:
+        record_print_failure(session, now, ticket)
     return ticket
 
 
@@ -93,21 +112,23 @@ def _priority_reason(priority: bool, reason: str | None) -> str | None:
 
 
 def _take_quota_unit(session: Session, service: Service, day: date) -> None:
-    """Count one ticket against the day's quota, atomically, or refuse."""
-    session.execute(
-        upsert(session, ServiceDay)
-        .values(service_id=service.id, day=day, issued=0)
-        .on_conflict_do_nothing(index_elements=["service_id", "day"]))
+    """Count one ticket against the day's quota, atomically, or refuse.
+
+    One upsert: the day's first ticket makes the row with one issued (when the quota allows
+    one), any later one adds one where the day is not closed and the quota not reached."""
     no_limit = 2**31 - 1
     quota = func.coalesce(ServiceDay.quota_override, service.quota, no_limit)
+    first = 1 if service.quota is None or service.quota >= 1 else 0
+    statement = upsert(session, ServiceDay).values(service_id=service.id, day=day,
+                                                   issued=first)
     taken = session.execute(
-        update(ServiceDay)
-        .where(ServiceDay.service_id == service.id, ServiceDay.day == day,
-               ServiceDay.closed_reason.is_(None), ServiceDay.issued < quota)
-        .values(issued=ServiceDay.issued + 1)
+        statement.on_conflict_do_update(
+            index_elements=["service_id", "day"],
+            set_={"issued": ServiceDay.issued + 1},
+            where=ServiceDay.closed_reason.is_(None) & (ServiceDay.issued < quota))
         .returning(ServiceDay.issued)
         .execution_options(synchronize_session=False)).scalar()
-    if taken is not None:
+    if taken is not None and taken >= 1:
         return
     row = session.scalars(
         select(ServiceDay).where(ServiceDay.service_id == service.id, ServiceDay.day == day)

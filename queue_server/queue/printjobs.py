@@ -67,6 +67,23 @@ def start_print(session: Session, now: datetime, ticket: Ticket, kiosk: Device, 
     return False
 
 
+def first_print(ticket: Ticket, kiosk: Device, now: datetime) -> bool:
+    """The first attempt at issue, set on a ticket not yet written (one INSERT, not an
+    INSERT and an UPDATE): True (pending) when the kiosk's agent is connected, else failed
+    (`no_agent`; then `record_print_failure` once the ticket has its id)."""
+    ticket.print_attempts, ticket.print_sent_at = 1, now
+    if agent_connected(kiosk, now):
+        ticket.print_status, ticket.print_error = PrintStatus.PENDING, None
+        return True
+    ticket.print_status, ticket.print_error = PrintStatus.FAILED, "no_agent"
+    return False
+
+
+def record_print_failure(session: Session, now: datetime, ticket: Ticket) -> None:
+    record(session, ticket, "print_failed", now, from_status=ticket.status,
+           attempt=ticket.print_attempts, error=ticket.print_error, detail="")
+
+
 def reprint(session: Session, now: datetime, ticket: Ticket, user_id: int) -> Device:
     """Staff print a ticket again at the kiosk that issued it: the kiosk, whose agent is to
     be sent the new job after the commit. Refused for a ticket not issued at a kiosk, one

@@ -25,7 +25,8 @@ from queue_server.models import (
     counter_services,
 )
 from queue_server.people import agency_scope
-from queue_server.queue.common import get_site, service_day
+from queue_server.queue.catalog import catalog
+from queue_server.queue.common import get_site, service_day, site_rules
 from queue_server.queue.counters import CounterSituation, allowed_actions, recalls_left
 from queue_server.queue.order import waiting_order
 from queue_server.readmodels.common import day_bounds, find_active, minutes_since, officer_out
@@ -43,9 +44,11 @@ def queue_item(ticket: Ticket, now: datetime) -> QueueItem:
 
 def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut:
     """The counter as its officer sees it: state, the active ticket, the queue, parked."""
-    site = get_site(session)
+    site = site_rules(session)
     day = service_day(site, now)
-    served: list[Service] = [s for s in counter.services if s.active]
+    cached = catalog(session)
+    served: list[Service] = [s for s in counter.services if s.active] if cached is None else \
+        [cached.services[i] for i in cached.served.get(counter.id, ())]
     tickets = session.scalars(
         select(Ticket)
         .where(Ticket.service_day == day, (

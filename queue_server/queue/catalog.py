@@ -1,0 +1,116 @@
+"""What config.yaml puts in the database, read once per process: the site's rules, the
+services with their agencies, and which services each counter serves.
+
+These rows change only when the config is applied, yet every issue and every call needs
+them; reading them per request was a third of an issue's statements. `install` reads them for
+an engine (the runtime does, right after applying the config at start); they are read again
+after TTL_S, as the hub's layout, so `antre config apply` beside a running server is seen
+within a minute. Engine functions ask `catalog(session)` and fall back to the database for
+an engine without one (scripts and unit tests that edit those rows directly).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from queue_server.config import WeeklyHours
+from queue_server.models import Counter, Service, Site, Ticket, counter_services
+
+SITE_ID = 1
+TTL_S = 30.0
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    """The site's config-derived fields (not its running text, which staff change)."""
+
+    timezone: str
+    holidays: dict[str, str]
+    priority_ratio: int
+    recalls_before_no_show: int
+    late_return_places: int
+
+    @classmethod
+    def of(cls, site: Site) -> SiteRules:
+        return cls(site.timezone, dict(site.holidays or {}), site.priority_ratio,
+                   site.recalls_before_no_show, site.late_return_places)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    rules: SiteRules
+    services: dict[int, Service]  # every service, detached, its agency loaded
+    issuable: dict[str, Service]  # by code: active services of active agencies
+    served: dict[str, tuple[int, ...]]  # counter id -> the active services it serves
+    hours: dict[int, WeeklyHours] = field(default_factory=dict)
+    read_at: float = 0.0
+
+
+_CATALOGS: WeakKeyDictionary[Engine, Catalog] = WeakKeyDictionary()
+
+
+def install(engine: Engine, session: Session) -> Catalog:
+    """Read the catalog of `engine` (through `session`, which is then closed) and use it for
+    every later session on that engine."""
+    with session:
+        made = _read(session)
+    _CATALOGS[engine] = made
+    return made
+
+
+def _read(session: Session) -> Catalog:
+    site = session.get(Site, SITE_ID)
+    if site is None:
+        raise RuntimeError("the site is not configured; run `antre config apply` first")
+    services = {s.id: s for s in session.scalars(
+        select(Service).options(joinedload(Service.agency)))}
+    served: dict[str, list[int]] = {}
+    for counter_id, service_id in session.execute(
+            select(counter_services.c.counter_id, counter_services.c.service_id)
+            .join(Counter, counter_services.c.counter_id == Counter.id)
+            .order_by(counter_services.c.counter_id, counter_services.c.service_id)):
+        if services[service_id].active:
+            served.setdefault(counter_id, []).append(service_id)
+    return Catalog(
+        SiteRules.of(site), services,
+        {s.code: s for s in services.values() if s.active and s.agency.active},
+        {key: tuple(value) for key, value in served.items()},
+        {s.id: WeeklyHours.model_validate(s.hours) for s in services.values()},
+        time.monotonic())
+
+
+def forget(engine: Engine) -> None:
+    _CATALOGS.pop(engine, None)
+
+
+def catalog(session: Session) -> Catalog | None:
+    bind: Any = session.get_bind()
+    found = _CATALOGS.get(bind)
+    if found is not None and time.monotonic() - found.read_at > TTL_S:
+        # Read on the session's own connection (one connection per process on SQLite), in
+        # a session of its own, whose objects are detached when it closes.
+        with Session(bind=session.connection()) as reader:
+            found = _CATALOGS[bind] = _read(reader)
+    return found
+
+
+def attach(session: Session, service: Service) -> Service:
+    """The cached service (and its agency) in this session, without a query."""
+    return session.merge(service, load=False)
+
+
+def with_service(session: Session, ticket: Ticket) -> Ticket:
+    """Give the ticket its cached service (and agency) as already loaded, so reading
+    `ticket.service` makes no query; without a catalog, nothing changes."""
+    found = catalog(session)
+    if found is not None and ticket.service_id in found.services:
+        set_committed_value(ticket, "service",
+                            attach(session, found.services[ticket.service_id]))
+    return ticket
