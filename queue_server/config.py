@@ -251,8 +251,9 @@ class Rules(Strict):
     priority_ratio: int = Field(default=3, ge=1, le=100)
     recalls_before_no_show: int = Field(default=2, ge=0, le=10)
     # A recall counts only this long after the previous call: the time the display takes to
-    # chime and say the call (twice, and in English when the hall asks for it).
-    recall_interval_seconds: int = Field(default=15, ge=0, le=300)
+    # chime and say the call (twice, and in English when the hall asks for it). 0 lets every
+    # press count (a hall without displays); the shipped config.yaml sets 15.
+    recall_interval_seconds: int = Field(default=0, ge=0, le=300)
     late_return_places: int = Field(default=3, ge=0, le=100)
     # The hall's default target wait (issue to first call) for services that set none.
     target_wait_minutes: int = Field(default=30, ge=1, le=600)

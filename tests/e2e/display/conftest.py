@@ -115,8 +115,10 @@ def display_hall_data(clips_dir: Path | None = None,
     """The hall's own config (a screen of its real size), with a display per voice engine.
 
     The hall's displays only ring the chime here; quotas and required outcomes are taken out,
-    as the tests call many tickets."""
+    as the tests call many tickets, and recalls count at once (the recall interval has its own
+    tests in tests/api)."""
     data = real_hall_data()
+    data["rules"]["recall_interval_seconds"] = 0
     for agency in data["agencies"]:
         for service in agency["services"]:
             service.pop("quota", None)
