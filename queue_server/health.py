@@ -4,7 +4,9 @@ is loaded)."""
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
+import redis
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 from queue_server.api.auth import actor
 from queue_server.context import db, now, runtime
 from queue_server.extensions import socketio
+from queue_server.hub.publisher import hub
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +37,11 @@ def healthz() -> ResponseReturnValue:
     only staff learn how it is set up (the config file's path, the database's kind)."""
     state = runtime()
     database = database_ok(db())
+    queue = message_queue_ok(state.settings.message_queue)
     hall = state.hall
     staff = actor().user is not None
-    body = {
-        "status": "ok" if database else "degraded",
+    body: dict[str, object] = {
+        "status": "ok" if database and queue is not False else "degraded",
         "database": {"ok": database, **({"dialect": state.engine.dialect.name} if staff
                                          else {})},
         "config": {
@@ -50,4 +54,27 @@ def healthz() -> ResponseReturnValue:
         "server": socketio.async_mode,
         "time": now().isoformat(),
     }
+    if queue is not None:
+        # Down, the hall still serves (local rate limits, snapshots), but no call reaches a
+        # display: the answer stays 200 for load balancers, the status says "degraded".
+        body["message_queue"] = {"ok": queue}
+    if staff:
+        body["unannounced_calls"] = [
+            {"at": at.isoformat(), "ticket_id": ticket_id, "counter": counter}
+            for at, ticket_id, counter in hub().unannounced[-10:]]
     return jsonify(body), 200 if database else 503
+
+
+@lru_cache(maxsize=4)
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+
+def message_queue_ok(url: str | None) -> bool | None:
+    """Whether Redis answers (None without one: the embedded server needs none)."""
+    if not url or not url.startswith(("redis://", "rediss://")):
+        return None
+    try:
+        return bool(_redis(url).ping())
+    except redis.RedisError:
+        return False

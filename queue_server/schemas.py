@@ -275,6 +275,10 @@ class ActionOut(Model):
 
     ticket: TicketOut | None
     counter: CounterOut
+    announced: bool = Field(
+        default=True, description="False when the displays could not be told of this call "
+                                  "(the message queue is down): the ticket is called, but "
+                                  "nobody heard it; recall it once the displays are back")
 
 
 # --- Kiosks' printers -----------------------------------------------------------------------

@@ -1,16 +1,23 @@
 """Counting attempts in time windows: failed logins and public requests.
 
 In one process the counts live in memory; with ANTRE_MESSAGE_QUEUE on Redis they live there,
-so every server process sees the same counts.
+so every server process sees the same counts. While Redis cannot be reached each process
+counts alone in memory (`FallbackWindows`): the limits stay, looser by the number of
+processes, and the hall keeps working.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 import redis
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class WindowCounter(Protocol):
@@ -51,7 +58,7 @@ class MemoryWindows:
 
 class RedisWindows:
     def __init__(self, url: str, prefix: str = "antre:window:") -> None:
-        self._redis = redis.Redis.from_url(url, socket_timeout=2)
+        self._redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=0.5)
         self._prefix = prefix
 
     def hit(self, key: str, window_s: int) -> int:
@@ -70,7 +77,40 @@ class RedisWindows:
         self._redis.delete(self._prefix + key)
 
 
+class FallbackWindows:
+    """Redis's counts, or this process's own while Redis does not answer (logged once per
+    outage): a limit that fails open to local counting, never a request that fails."""
+
+    def __init__(self, primary: WindowCounter, fallback: WindowCounter | None = None) -> None:
+        self.primary = primary
+        self.fallback = fallback or MemoryWindows()
+        self.down_since: float | None = None
+
+    def _either(self, use: Callable[[WindowCounter], T]) -> T:
+        try:
+            answer = use(self.primary)
+        except redis.RedisError as error:
+            if self.down_since is None:
+                self.down_since = time.monotonic()
+                log.error("Redis unreachable (%s): rate limits count in this process alone "
+                          "until it is back", error)
+            return use(self.fallback)
+        if self.down_since is not None:
+            log.warning("Redis is back: rate limits are shared again")
+            self.down_since = None
+        return answer
+
+    def hit(self, key: str, window_s: int) -> int:
+        return self._either(lambda windows: windows.hit(key, window_s))
+
+    def count(self, key: str) -> int:
+        return self._either(lambda windows: windows.count(key))
+
+    def clear(self, key: str) -> None:
+        self._either(lambda windows: windows.clear(key))
+
+
 def make_windows(message_queue: str | None) -> WindowCounter:
     if message_queue and message_queue.startswith(("redis://", "rediss://")):
-        return RedisWindows(message_queue)
+        return FallbackWindows(RedisWindows(message_queue))
     return MemoryWindows()

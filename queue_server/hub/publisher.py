@@ -9,10 +9,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,8 @@ HUB = "antre.hub"  # where init_hub keeps the app's Hub
 ROLLOVER_EVERY_S = 60
 COALESCE_S = 0.1  # short beside a display's own redraw; long enough to merge a kiosk rush
 LAYOUT_TTL_S = 30.0
+UNANNOUNCED = "antre_unannounced"  # in flask.g: this request's calls no display heard
+UNANNOUNCED_KEPT = 50
 
 
 class Hub:
@@ -56,6 +58,8 @@ class Hub:
         self._pending: list[Change] = []
         self._flush_due = False
         self._layout: Layout | None = None
+        # Calls that could not be announced: (when, ticket id, counter id), the latest last.
+        self.unannounced: list[tuple[datetime, int, str | None]] = []
 
     def send(self, messages: Sequence[Message]) -> None:
         """Emit each message to its room with the room's next number."""
@@ -81,8 +85,9 @@ class Hub:
     def publish(self, found: Sequence[Change]) -> None:
         """Tell every room what a commit changed (`changes.commit` calls this)."""
         calls = [c for c in found if isinstance(c, TicketChange) and c.kind in CALL_KINDS]
-        if calls:
-            self._guarded(lambda session: self._publication(session, calls).calls(), calls)
+        if calls and not self._guarded(
+                lambda session: self._publication(session, calls).calls(), calls):
+            self._not_announced(calls)
         if self.coalesce_s <= 0:
             self.flush(found)
             return
@@ -104,14 +109,27 @@ class Hub:
         self._guarded(lambda session: self._publication(session, found).consequences(), found)
 
     def _guarded(self, build: Callable[[Session], list[Message]],
-                 found: Sequence[Change]) -> None:
+                 found: Sequence[Change]) -> bool:
+        """Build and send; whether it went out."""
         try:
             with self.state.sessions() as session:
                 self.send(build(session))
+            return True
         except Exception:
             # The commit stands: a failed announcement must not turn an officer's call into
             # an error page. Clients catch up at their next snapshot.
             log.exception("could not announce %d changes", len(found))
+            return False
+
+    def _not_announced(self, calls: Sequence[TicketChange]) -> None:
+        """Remember calls no display heard (Redis down): the request that made them tells its
+        officer (`unannounced_here`), and /healthz lists the latest to staff."""
+        at = self.state.clock.now()
+        for call in calls:
+            self.unannounced.append((at, call.ticket_id, call.counter_id))
+        del self.unannounced[:-UNANNOUNCED_KEPT]
+        if has_request_context():
+            g.setdefault(UNANNOUNCED, []).extend(call.ticket_id for call in calls)
 
     def snapshot(self, session: Session, subscription: Subscription) -> dict[str, Any]:
         # The numbers are read first: an event sent while the snapshot is built is then seen
@@ -151,6 +169,12 @@ class Hub:
         self.send([message for d in devices for message in fan_out(
             "snapshot", self._snapshot_body(session, own(d.kind.value, d.id)),
             [room(d.kind.value, d.id)])])
+
+
+def unannounced_here() -> list[int]:
+    """The ids of the tickets this request called that no display heard."""
+    found: list[int] = g.get(UNANNOUNCED, []) if has_request_context() else []
+    return found
 
 
 def hub() -> Hub:

@@ -89,7 +89,7 @@ class RedisSequences:
     and the number live and expire together."""
 
     def __init__(self, url: str, prefix: str = "antre:room:", ttl_s: int = REDIS_TTL_S) -> None:
-        self._redis = redis.Redis.from_url(url, socket_timeout=2)
+        self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=0.5)
         self._prefix = prefix
         self._ttl_s = ttl_s
 
@@ -97,7 +97,15 @@ class RedisSequences:
         return self._stamps(rooms, advance=True)
 
     def current_many(self, rooms: Sequence[str]) -> list[Stamp]:
-        return self._stamps(rooms, advance=False)
+        """While Redis is unreachable, a snapshot still goes out, with an epoch no event
+        carries: the client takes it, and resyncs at the first event once Redis is back.
+        (Advancing has no such fallback: an event that cannot be numbered cannot be sent, and
+        the hub reports the call as not announced.)"""
+        try:
+            return self._stamps(rooms, advance=False)
+        except redis.RedisError:
+            offline = f"offline-{new_epoch()}"
+            return [Stamp(offline, 0) for _ in rooms]
 
     def _stamps(self, rooms: Sequence[str], *, advance: bool) -> list[Stamp]:
         if not rooms:
