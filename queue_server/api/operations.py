@@ -23,10 +23,11 @@ from queue_server.console.schemas import (
 )
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.publisher import hub
-from queue_server.models import DeviceKind, Role, ServiceDay, Ticket, User
+from queue_server.models import Counter, DeviceKind, Role, ServiceDay, Ticket, User
 from queue_server.people import may_see_agency
-from queue_server.queue import calling
+from queue_server.queue import calling, counters
 from queue_server.queue import operations as ops
+from queue_server.queue.errors import UnknownCounter
 from queue_server.queue.issuing import find_service
 from queue_server.readmodels.counters import counter_choices, counter_today
 from queue_server.readmodels.floor import overview
@@ -76,6 +77,23 @@ def _register_console(bp: Blueprint) -> None:
         user = require_user()
         counter = counter_for(user, counter_id, acting=True)
         presence.leave(runtime().windows, counter.id)
+
+    @endpoint(bp, "POST", "/counters/<counter_id>/close-left", tag="operations",
+              body=ReasonRequest, answers={204: None}, auth=("session", "bearer"),
+              errors=WRITE_ERRORS,
+              summary="A supervisor closes a counter left open (its console gone), with a "
+                      "reason recorded as the counter's event")
+    def close_left_counter(counter_id: str, body: ReasonRequest) -> None:
+        user = require_user(*MANAGERS)
+        counter = db().get(Counter, counter_id)
+        if counter is None or not counter.active:
+            raise UnknownCounter(counter=counter_id)
+        if not may_see_agency(user, counter.agency_id):
+            raise ApiError("forbidden", 403, f"{counter.name} bukan loket instansi Anda.",
+                           f"{counter.name} is not a counter of your agency.")
+        counters.close_left_counter(db(), now(), counter.id, user.id, body.reason)
+        presence.leave(runtime().windows, counter.id)
+        commit()
 
     @endpoint(bp, "GET", "/overview", tag="operations", answers={200: OverviewOut},
               summary="Supervisor's floor: counters, queues, kiosks' printers, today's changes",

@@ -146,6 +146,19 @@ def close_counter(session: Session, now: datetime, counter_id: str,
     return counter
 
 
+def close_left_counter(session: Session, now: datetime, counter_id: str, user_id: int,
+                       reason: str) -> Counter:
+    """A supervisor closes a counter its officer left open (the console is gone), with the
+    reason recorded on the CounterEvent. Its called or served ticket must be settled first:
+    closing does not decide a visitor's fate."""
+    counter = lock_counter(session, counter_id)
+    require_idle(session, counter)
+    counter.officer_id = None
+    if counter.state is not CounterState.CLOSED:
+        _set_state(session, counter, CounterState.CLOSED, now, user_id, reason)
+    return counter
+
+
 # --- Which actions apply now ------------------------------------------------------------------
 
 # The officer's actions, in the order the console lays out its buttons. "finish-next" is

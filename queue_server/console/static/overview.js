@@ -5,7 +5,7 @@ import { connectLive } from "/static/shared/live.js";
 import { api } from "./api.js";
 import { lang, setupLanguage, show, showLive, t, toast } from "./page.js";
 import { askSignInAgain, signInView } from "./signin.js";
-import { minutes, syncClock, timeOfDay } from "./time.js";
+import { minutes, moment, syncClock, timeOfDay } from "./time.js";
 
 const REFRESH_MS = 15000;
 const S = { user: null, data: null, live: null, timer: null };
@@ -117,7 +117,7 @@ function renderCounters(data) {
     const flag = c.state === "closed" ? null
       : c.unattended ? h("span", {
         class: "flag alert", text: t("ov.no_console"),
-        title: t("ov.no_console_long", { time: timeOfDay(c.last_activity_at) }) })
+        title: t("ov.no_console_long", { time: moment(c.last_activity_at) }) })
         : c.console_live ? h("span", { class: "flag ok", text: t("ov.console_live") }) : null;
     const current = c.current
       ? h("span", {}, h("strong", { text: c.current.code }),
@@ -126,7 +126,9 @@ function renderCounters(data) {
     return h("tr", { class: c.unattended ? "unattended" : null, dataset: { counter: c.id } },
       h("th", { scope: "row" }, c.name, h("span", { class: "sub", text: `${c.agency} · ${c.services.join(", ")}` })),
       h("td", {}, stateBadge(c.state), flag,
-        c.unattended ? h("span", { class: "sub", text: t("ov.no_console_long", { time: timeOfDay(c.last_activity_at) }) }) : null),
+        c.unattended ? h("span", { class: "sub", text: t("ov.no_console_long", { time: moment(c.last_activity_at) }) }) : null,
+        c.state !== "closed" && !c.console_live ? h("button", { type: "button", class: "small quiet", text: t("ov.close_counter"),
+          "aria-label": `${t("ov.close_counter")} ${c.name}`, onclick: () => closeCounter(c) }) : null),
       h("td", { text: c.officer ? c.officer.name : "—" }),
       h("td", {}, current),
       h("td", { class: "num", text: String(c.served_today) }),
@@ -207,6 +209,36 @@ $("running-form").addEventListener("submit", async (event) => {
 
 for (const button of document.querySelectorAll("dialog [data-close]")) {
   button.addEventListener("click", () => button.closest("dialog").close());
+}
+
+// A counter whose console is gone: the supervisor closes it, with the reason recorded.
+function closeCounter(counter) {
+  const dialog = $("op-dialog");
+  const reason = $("op-reason");
+  $("op-title").textContent = t("op.close_counter_title", { counter: counter.name });
+  $("op-text").textContent = t("op.close_counter_text");
+  $("op-quota-field").hidden = true;
+  reason.value = "";
+  $("op-error").textContent = "";
+  $("op-form").onsubmit = async (event) => {
+    event.preventDefault();
+    const text = reason.value.trim();
+    if (!text) {
+      $("op-error").textContent = t("reason.missing");
+      reason.focus();
+      return;
+    }
+    try {
+      await api.post(`/api/v1/counters/${encodeURIComponent(counter.id)}/close-left`, { reason: text });
+      dialog.close();
+      toast(t("op.counter_closed", { counter: counter.name }));
+      await load();
+    } catch (error) {
+      $("op-error").textContent = error.message;
+    }
+  };
+  dialog.showModal();
+  reason.focus();
 }
 
 function operation(kind, service) {

@@ -27,6 +27,18 @@ export function timeOfDay(iso) {
     hour: "2-digit", minute: "2-digit", timeZone: config.timezone,
   }).format(new Date(iso));
 }
+// "09.07" today; "Sen 30/11 09.07" on another day (a counter left open since yesterday).
+export function moment(iso) {
+  if (!iso) return "—";
+  const locale = lang() === "en" ? "en-GB" : "id-ID";
+  const day = (date) => new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone }).format(date);
+  const when = new Date(iso);
+  if (day(when) === day(new Date(serverNow()))) return timeOfDay(iso);
+  const date = new Intl.DateTimeFormat(locale, {
+    weekday: "short", day: "numeric", month: "numeric", timeZone: config.timezone,
+  }).format(when);
+  return `${date} ${timeOfDay(iso)}`;
+}
 export function minutes(n) {
   return t("minutes", { n });
 }

@@ -87,6 +87,35 @@ def test_a_supervisors_quota_change_takes_effect_at_the_kiosk_at_once(
     assert page.locator("#changes-list li").count() == 2
 
 
+def test_a_supervisor_closes_a_counter_whose_console_is_gone(
+        browser: Any, hall_server: ServedHall) -> None:
+    """Loket 1 opened by a script (no console beats for it): the overview flags it and lets
+    the supervisor close it, with the reason recorded on the counter's event."""
+    status, _ = call_api(hall_server, "POST", "/counters/L1/open", "ayu", {})
+    assert status == 200
+    page = open_overview(browser, hall_server, "sari")
+    row = page.locator("#counters-table tr[data-counter='L1']")
+    row.get_by_role("button", name="Tutup loket Loket 1").click()
+    page.wait_for_selector("#op-dialog[open]")
+    assert page.text_content("#op-title") == "Tutup Loket 1"
+    page.keyboard.press("Enter")  # no reason: refused, nothing sent
+    assert page.inner_text("#op-error") == "Tuliskan alasannya."
+    page.fill("#op-reason", "Petugas pulang, browser tertinggal terbuka")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#op-dialog[open]", state="detached")
+    page.wait_for_selector("#counters-table tr[data-counter='L1'] .state[data-state='closed']")
+    assert row.get_by_role("button", name="Tutup loket Loket 1").count() == 0
+    users = dict(records(hall_server, "SELECT username, id FROM users"))
+    assert records(hall_server, "SELECT counter_id, state, user_id, reason FROM counter_events"
+                                " ORDER BY id DESC LIMIT 1") == [
+        ("L1", "closed", users["sari"], "Petugas pulang, browser tertinggal terbuka")]
+    # "sejak": the time today, the day too when it was another day
+    moment = "(iso) => import('/console/static/time.js').then((m) => m.moment(iso))"
+    assert page.evaluate(moment, "2026-11-30T01:07:00Z") == "09.07"
+    earlier = page.evaluate(moment, "2026-11-29T01:07:00Z")
+    assert "29/11" in earlier and earlier.endswith("09.07"), earlier
+
+
 def test_pictures_of_the_console_and_the_overview(browser: Any, hall_server: ServedHall,
                                                   tmp_path: Path) -> None:
     shots = screenshot_dir(tmp_path)
