@@ -11,6 +11,7 @@ from flask import Flask
 from display.web import display_blueprint
 from kiosk.web import kiosk_blueprint
 from queue_server import context
+from queue_server.admin.pages import bp as admin_bp
 from queue_server.api import init_api
 from queue_server.api.displays import display_for_caller
 from queue_server.clock import Clock
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         hall, data_dir=settings.data_dir, config_dir=settings.config.resolve().parent,
         clock=state.clock, authorize=display_for_caller))
     app.register_blueprint(console_bp)
+    app.register_blueprint(admin_bp)  # /console/admin: people, devices, audit log
     app.register_blueprint(kiosk_blueprint(hall.site.name, hall.site.short_name))
     app.register_blueprint(ticket_page_bp)
     app.register_blueprint(survey_bp)  # the counter's rating screen, the SKM report page

@@ -87,6 +87,7 @@ class AuditQuery(Model):
     agency: str | None = Field(default=None, max_length=32)
     kind: Literal["people", "devices", "operations", "settings", "tickets"] | None = None
     format: Literal["json", "csv"] = "json"
+    lang: Literal["id", "en"] | None = Field(default=None, description="Language of messages")
 
 
 class AuditEntryOut(Model):

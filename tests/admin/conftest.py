@@ -15,3 +15,7 @@ def api(tmp_path: Path, template: tuple[Path, dict[str, str]]) -> Iterator[Api]:
     built = make_api(tmp_path, template)
     yield built
     built.app.extensions["antre"].engine.dispose()
+
+
+# The browser tests' real `antre serve` on a copy of the console's template hall.
+from tests.e2e.console.conftest import console_template, hall_server  # noqa: E402, F401

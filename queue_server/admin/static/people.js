@@ -1,0 +1,109 @@
+// People: the list (role, agencies, last sign-in, state) and what the server lets this
+// manager do to each person; the add/change form; passwords shown once.
+import { $, h } from "/static/shared/dom.js";
+import { api } from "/console/static/api.js";
+import { t, toast } from "/console/static/page.js";
+import { showError, showSecret, when } from "./ui.js";
+
+const BASE = "/api/v1/admin/people";
+
+export function startPeople(user) {
+  const S = { user, data: null, editing: null };
+  $("person-add").addEventListener("click", () => openForm(S, null));
+  $("person-cancel").addEventListener("click", () => $("person-dialog").close());
+  $("person-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    save(S);
+  });
+  load(S);
+  return { redraw: () => draw(S) };
+}
+
+async function load(S) {
+  try {
+    S.data = await api.get(BASE);
+    showError(null);
+    draw(S);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function draw(S) {
+  if (!S.data) return;
+  const rows = S.data.people.map((person) => h("tr", {
+    dataset: { username: person.username, active: String(person.active) } },
+  h("td", {}, h("strong", { text: person.username })),
+  h("td", { text: person.name }),
+  h("td", { text: t(`role.${person.role}`) }),
+  h("td", { text: person.agencies.join(", ") || "—" }),
+  h("td", { text: person.last_sign_in ? when(person.last_sign_in) : t("adm.people.never") }),
+  h("td", { class: person.active ? "state-on" : "state-off",
+    text: t(person.active ? "adm.people.active" : "adm.people.disabled") }),
+  h("td", {}, person.manageable ? actions(S, person) : "")));
+  $("people-table").tBodies[0].replaceChildren(...rows);
+  document.body.dataset.ready = "true";
+}
+
+function actions(S, person) {
+  const button = (key, action) => h("button", { type: "button", class: "small",
+    dataset: { action: key }, text: t(`adm.people.${key}`), onclick: action });
+  return h("div", { class: "row-actions" },
+    button("change", () => openForm(S, person)),
+    person.active
+      ? button("disable", () => confirm(t("adm.people.confirm_disable", person))
+        && act(S, person, "disable"))
+      : button("enable", () => act(S, person, "enable")),
+    button("reset", () => act(S, person, "password")),
+    button("unlock", () => act(S, person, "unlock")),
+    person.has_token ? button("revoke", () => act(S, person, "revoke-token")) : null);
+}
+
+async function act(S, person, action) {
+  try {
+    const out = await api.post(`${BASE}/${encodeURIComponent(person.username)}/${action}`, {});
+    if (out.password) showSecret(t("adm.people.password_for", person), out.password);
+    else toast(t("adm.people.saved", person));
+    await load(S);
+  } catch (error) {
+    toast(error.message, "error");
+  }
+}
+
+function openForm(S, person) {
+  S.editing = person;
+  $("person-title").textContent = person ? t("adm.people.edit", person) : t("adm.people.add");
+  $("person-username").value = person?.username || "";
+  $("person-username").disabled = Boolean(person);
+  $("person-name").value = person?.name || "";
+  const roles = S.data.roles.includes(person?.role) || !person ? S.data.roles
+    : [person.role, ...S.data.roles];
+  $("person-role").replaceChildren(...roles.map((role) => h("option", {
+    value: role, text: t(`role.${role}`), selected: role === (person?.role || "officer") })));
+  const chosen = new Set(person?.agencies || []);
+  const box = $("person-agencies");
+  box.replaceChildren(box.querySelector("legend"), ...S.data.agencies.map((code) => h("label", {},
+    h("input", { type: "checkbox", value: code, checked: chosen.has(code) }), code)));
+  $("person-error").textContent = "";
+  $("person-dialog").showModal();
+  (person ? $("person-name") : $("person-username")).focus();
+}
+
+async function save(S) {
+  const agencies = [...$("person-agencies").querySelectorAll("input:checked")].map((i) => i.value);
+  const body = { name: $("person-name").value.trim(), role: $("person-role").value, agencies };
+  try {
+    let out;
+    if (S.editing) {
+      out = await api.request("PATCH", `${BASE}/${encodeURIComponent(S.editing.username)}`, body);
+    } else {
+      out = await api.post(BASE, { ...body, username: $("person-username").value.trim() });
+    }
+    $("person-dialog").close();
+    if (out.password) showSecret(t("adm.people.password_for", out.person), out.password);
+    else toast(t(S.editing ? "adm.people.saved" : "adm.people.added", out.person));
+    await load(S);
+  } catch (error) {
+    $("person-error").textContent = error.message;
+  }
+}

@@ -1,0 +1,115 @@
+"""The administration pages in Chromium against a real `antre serve`, by keyboard where a
+person would type, and the pictures for docs/admin.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.browser import screenshot_dir
+from tests.support.people import PASSWORD
+from tests.support.servers import ServedHall
+
+pytestmark = pytest.mark.browser
+WAIT_MS = 10_000
+
+
+def open_admin(browser: Any, served: ServedHall, username: str, path: str = "") -> Any:
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="id-ID")
+    page.set_default_timeout(WAIT_MS)
+    page.goto(f"{served.url}/console/admin{path}")
+    page.wait_for_selector("#signin-username:focus")
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#admin-view:not([hidden])")
+    return page
+
+
+def shot(page: Any, name: str, tmp_path: Path) -> None:
+    directory: Path = screenshot_dir(tmp_path)
+    page.screenshot(path=str(directory / f"admin-{name}.png"), full_page=True)
+
+
+def test_an_officer_added_on_the_page_then_signs_in(browser: Any,
+                                                    hall_server: ServedHall,
+                                                    tmp_path: Path) -> None:
+    page = open_admin(browser, hall_server, "sari")
+    page.wait_for_selector("#people-table tr[data-username='ayu']")
+    # A supervisor sees her agency's staff and may change only its officers.
+    assert page.locator("#people-table tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.username)") == ["ayu", "dewi", "sari"]
+    assert page.locator("tr[data-username='sari'] button").count() == 0
+    page.click("#person-add")
+    page.wait_for_selector("#person-username:focus")
+    page.keyboard.type("wayan")
+    page.keyboard.press("Tab")
+    page.keyboard.type("I Wayan Sudarma")
+    page.check("#person-agencies input[value='DUKCAPIL']")
+    assert page.locator("#person-role option").evaluate_all(
+        "options => options.map(o => o.value)") == ["officer"]
+    page.click("#person-form button[type='submit']")
+    page.wait_for_selector("#secret-dialog[open]")
+    password = page.inner_text("#secret-value")
+    assert len(password) >= 8
+    shot(page, "password", tmp_path)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#people-table tr[data-username='wayan']")
+    shot(page, "people", tmp_path)
+    page.close()
+
+    console = browser.new_page(locale="id-ID")
+    console.set_default_timeout(WAIT_MS)
+    console.goto(f"{hall_server.url}/console")
+    console.wait_for_selector("#signin-username:focus")
+    console.fill("#signin-username", "wayan")
+    console.fill("#signin-password", password)
+    console.keyboard.press("Enter")
+    console.wait_for_selector("#choose-view:not([hidden])")
+    console.close()
+
+    log = open_admin(browser, hall_server, "admin", "/audit?kind=people")
+    log.wait_for_selector("#audit-table tr[data-kind='people']")
+    assert "user.add" in log.inner_text("#audit-table tbody")
+    assert "wayan" in log.inner_text("#audit-table tbody")
+    shot(log, "audit", tmp_path)
+    log.close()
+
+
+def test_an_officer_sees_none_of_it(browser: Any, hall_server: ServedHall,
+        tmp_path: Path) -> None:
+    page = open_admin(browser, hall_server, "ayu")
+    page.wait_for_selector("#admin-error:not([hidden])")
+    assert page.locator("#people-card").is_hidden()
+    page.close()
+
+
+def test_a_revoked_display_drops_at_once(browser: Any, hall_server: ServedHall,
+        tmp_path: Path) -> None:
+    display = browser.new_page()
+    display.set_default_timeout(WAIT_MS)
+    display.goto(f"{hall_server.url}/display/aula?token={hall_server.tokens['aula']}")
+    display.wait_for_selector("body[data-online='true']")
+    page = open_admin(browser, hall_server, "admin", "/devices")
+    page.wait_for_selector("#devices-table tr[data-device='aula'] td[data-connections='1']")
+    shot(page, "devices", tmp_path)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#devices-table tr[data-device='aula'] button[data-action='revoke']")
+    display.wait_for_selector("body[data-online='false']", timeout=2000)
+    display.wait_for_selector("#setup:not([hidden])")
+    # A new token comes once, with the setup link and its QR code.
+    page.wait_for_selector("#devices-table tr[data-device='aula'] td[data-connections='0']")
+    page.click("#devices-table tr[data-device='aula'] button[data-action='token']")
+    page.wait_for_selector("#secret-dialog[open]")
+    link = page.inner_text("#secret-link")
+    assert link.endswith("/display/aula?token=" + page.inner_text("#secret-value"))
+    page.wait_for_function("() => document.getElementById('secret-qr').naturalWidth > 0")
+    shot(page, "device-token", tmp_path)
+    # The link names the hall's public address (config.yaml); here the server is local.
+    display.goto(hall_server.url + link[link.index("/display/"):])
+    display.wait_for_selector("body[data-online='true']")
+    display.close()
+    page.close()
