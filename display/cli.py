@@ -96,4 +96,7 @@ def voice_say(
     except VoiceError as exc:
         raise click.ClickException(str(exc)) from exc
     out.write_bytes(wav)
-    click.echo(announcement.text_id)
+    if chosen is Engine.CHIME:  # no sentence is spoken: do not print one as if it were
+        click.echo("(chime only: no sentence is spoken)")
+    else:
+        click.echo(announcement.text_id)

@@ -9,6 +9,7 @@ setup link `/kiosk/<id>?token=<device token>`; the token authenticates its Socke
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
@@ -27,8 +28,10 @@ def _seconds(name: str, default: float, low: float, high: float) -> float:
     return min(high, max(low, value))
 
 
-def kiosk_blueprint(site_name: str, short_name: str) -> Blueprint:
-    """The kiosk page for a hall; the server mounts it with the hall's names."""
+def kiosk_blueprint(site_name: str, short_name: str,
+                    kiosk_ids: Collection[str] | None = None) -> Blueprint:
+    """The kiosk page for a hall; the server mounts it with the hall's names and kiosk ids
+    (None: any well-formed id, the page then learns from the server whether it exists)."""
     bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates",
                    static_folder="static", static_url_path="/static")
 
@@ -36,6 +39,11 @@ def kiosk_blueprint(site_name: str, short_name: str) -> Blueprint:
     def kiosk_page(kiosk_id: str) -> ResponseReturnValue:
         if not KIOSK_ID.match(kiosk_id):
             abort(404)
+        if kiosk_ids is not None and kiosk_id not in kiosk_ids:
+            known = ", ".join(sorted(kiosk_ids)) or "(belum ada)"
+            abort(404, f"Kiosk '{kiosk_id}' tidak ada di config.yaml (bagian kiosks:). Kiosk "
+                       f"yang ada: {known}. Tambahkan kiosk baru di config.yaml, jalankan "
+                       f"`antre config apply`, lalu `antre device token <id>`.")
         body = render_template(
             "kiosk/kiosk.html", kiosk_id=kiosk_id, site_name=site_name, short_name=short_name,
             idle_s=_seconds("idle", IDLE_S, 1, 600),

@@ -49,7 +49,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         clock=state.clock, authorize=display_for_caller))
     app.register_blueprint(console_bp)
     app.register_blueprint(admin_bp)  # /console/admin: people, devices, audit log
-    app.register_blueprint(kiosk_blueprint(hall.site.name, hall.site.short_name))
+    app.register_blueprint(kiosk_blueprint(hall.site.name, hall.site.short_name,
+                                           [kiosk.id for kiosk in hall.kiosks]))
     app.register_blueprint(ticket_page_bp)
     app.register_blueprint(survey_bp)  # the counter's rating screen, the SKM report page
 

@@ -97,7 +97,8 @@ def add_user(session: Session, now: datetime, username: str, name: str, role: Ro
     if unknown:
         raise PeopleError(f"unknown agency {', '.join(sorted(unknown))}")
     if role is not Role.ADMIN and not agencies:
-        raise PeopleError(f"a {role.value} needs at least one --agency")
+        article = "an" if role.value[0] in "aeiou" else "a"  # "an officer", "a supervisor"
+        raise PeopleError(f"{article} {role.value} needs at least one --agency")
     user = User(username=username, name=name, role=role, password_hash=hash_password(password),
                 created_at=now, agencies=agencies)
     session.add(user)

@@ -26,7 +26,9 @@ function loading() {
 function setup() {
   const url = `${location.origin}/kiosk/${KIOSK_ID}`;
   return h("section", {},
-    h("h1", { class: "prompt" }, t("setup_title")),
+    // A stored token the server refused is not "not set up": say so, as the display does.
+    h("h1", { class: "prompt" }, t(state.unauthorized ? "token_refused_title" : "setup_title")),
+    state.unauthorized ? h("p", { class: "hint" }, t("token_refused_text")) : null,
     h("p", { class: "hint" }, t("setup_visitor")),
     h("p", { class: "setup-admin" }, t("setup_admin", { url, id: KIOSK_ID })));
 }

@@ -63,6 +63,8 @@ export const WORDS = {
     network_failed: "Koneksi ke server terputus. Silakan coba lagi sebentar lagi.",
     try_again: "Mengerti",
     setup_title: "Kiosk ini belum disiapkan",
+    token_refused_title: "Token kiosk ini tidak diterima",
+    token_refused_text: "Server menolak token yang tersimpan di kiosk ini (token lama atau salah).",
     setup_visitor: "Silakan gunakan kiosk lain atau hubungi petugas informasi.",
     setup_admin: "Petugas: buka tautan penyiapan {url}?token=… dengan token dari " +
       "`antre device token {id}`.",
@@ -128,6 +130,8 @@ export const WORDS = {
     network_failed: "The connection to the server was lost. Please try again in a moment.",
     try_again: "OK",
     setup_title: "This kiosk is not set up yet",
+    token_refused_title: "This kiosk's token is not accepted",
+    token_refused_text: "The server refused the token stored on this kiosk (an old or wrong one).",
     setup_visitor: "Please use another kiosk or ask the information desk.",
     setup_admin: "Staff: open the setup link {url}?token=… with a token from " +
       "`antre device token {id}`.",

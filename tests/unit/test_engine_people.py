@@ -50,9 +50,11 @@ def test_an_admin_needs_no_agency(sqlite_hall: Hall) -> None:
     assert add(sqlite_hall, "admin", Role.ADMIN, agencies=()).role is Role.ADMIN
 
 
-@pytest.mark.parametrize("role", [Role.OFFICER, Role.SUPERVISOR])
-def test_officers_and_supervisors_need_an_agency(sqlite_hall: Hall, role: Role) -> None:
-    refused(sqlite_hall, "at least one", role=role, agencies=())
+@pytest.mark.parametrize(("role", "said"), [(Role.OFFICER, "an officer"),
+                                            (Role.SUPERVISOR, "a supervisor")])
+def test_officers_and_supervisors_need_an_agency(sqlite_hall: Hall, role: Role,
+                                                 said: str) -> None:
+    refused(sqlite_hall, f"^{said} needs at least one --agency$", role=role, agencies=())
 
 
 def test_duplicate_username_is_refused(sqlite_hall: Hall) -> None:

@@ -257,13 +257,14 @@ def test_prune_cache_drops_the_oldest_renders(tmp_path: Path) -> None:
 # --- the `say` command ------------------------------------------------------------------------
 
 
-def test_say_writes_a_wav_and_prints_the_text(tmp_path: Path) -> None:
+def test_say_with_the_chime_writes_it_and_prints_no_sentence(tmp_path: Path) -> None:
+    """The chime speaks no sentence: the command must not print one as if it did."""
     out = tmp_path / "call.wav"
     result = CliRunner().invoke(
         voice_say, ["A-012", "--counter", "3", "--engine", "chime", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert result.output == "Nomor antrean A dua belas, silakan menuju loket tiga\n"
+    assert result.output == "(chime only: no sentence is spoken)\n"
     assert out.read_bytes() == chime_wav()
 
 

@@ -63,6 +63,19 @@ def test_a_kiosk_without_its_token_says_it_is_not_set_up(small_hall: ServedHall,
     assert "belum disiapkan" in page.inner_text("main")
     page = open_page(f"{small_hall.url}/kiosk/{KIOSK}?token=not-the-token")
     page.wait_for_selector("body[data-screen=setup]")
+    # A refused token is not "not set up": the kiosk says the server did not accept it.
+    page.wait_for_function("() => document.querySelector('main').innerText"
+                           ".includes('Token kiosk ini tidak diterima')")
+    assert "belum disiapkan" not in page.inner_text("main")
+
+
+def test_an_unknown_kiosk_id_is_not_found_and_says_which_exist(
+        small_hall: ServedHall, open_page: Opener) -> None:
+    page = open_page(f"{small_hall.url}/kiosk/kiosk-99")
+    answer = page.goto(f"{small_hall.url}/kiosk/kiosk-99")
+    assert answer is not None and answer.status == 404
+    text = page.inner_text("body")
+    assert "kiosk-99" in text and "kiosk-1" in text and "antre config apply" in text
 
 
 def test_a_visitor_takes_a_number_and_sees_it_with_its_qr_code(
