@@ -22,6 +22,7 @@ from queue_server.hub import init_hub
 from queue_server.runtime import build_runtime
 from queue_server.security import init_security
 from queue_server.settings import Settings
+from queue_server.startpage import bp as start_bp
 from queue_server.survey.web import bp as survey_bp
 from queue_server.ticketpage import bp as ticket_page_bp
 from queue_server.vendor import bp as vendor_bp
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.register_blueprint(kiosk_blueprint(hall.site.name, hall.site.short_name,
                                            [kiosk.id for kiosk in hall.kiosks]))
     app.register_blueprint(ticket_page_bp)
+    app.register_blueprint(start_bp)  # `/`: the hall's pages and the staff's guides
     app.register_blueprint(survey_bp)  # the counter's rating screen, the SKM report page
 
     # The shared SocketIO object would otherwise keep an earlier app's Redis manager.
