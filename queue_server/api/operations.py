@@ -5,6 +5,7 @@ running text), plus staff handling single tickets (late return, removal)."""
 from __future__ import annotations
 
 from flask import Blueprint
+from sqlalchemy import select
 
 from queue_server.api.auth import counter_for, require_user
 from queue_server.api.errors import ApiError, language
@@ -20,8 +21,10 @@ from queue_server.console.schemas import (
     RunningTextOut,
     RunningTextRequest,
     ServiceDayOut,
+    UnannouncedCall,
 )
 from queue_server.context import commit, db, now, runtime
+from queue_server.health import message_queue_ok
 from queue_server.hub.publisher import hub
 from queue_server.models import Counter, DeviceKind, Role, ServiceDay, Ticket, User
 from queue_server.people import may_see_agency
@@ -101,8 +104,18 @@ def _register_console(bp: Blueprint) -> None:
     def floor_overview() -> OverviewOut:
         user = require_user(*MANAGERS)
         windows = runtime().windows
-        return overview(db(), now(), user, language(),
-                        lambda counter_id: presence.is_live(windows, counter_id))
+        floor = overview(db(), now(), user, language(),
+                         lambda counter_id: presence.is_live(windows, counter_id))
+        mine = {counter.id for counter in floor.counters}
+        missed = [(at, ticket_id, counter) for at, ticket_id, counter in hub().unannounced
+                  if counter in mine]
+        codes = dict(db().execute(select(Ticket.id, Ticket.code).where(
+            Ticket.id.in_([ticket_id for _, ticket_id, _ in missed]))).all())
+        floor.unannounced_calls = [UnannouncedCall(at=at, code=codes[ticket_id],
+                                                   counter=counter)
+                                   for at, ticket_id, counter in missed if ticket_id in codes]
+        floor.message_queue_ok = message_queue_ok(runtime().settings.message_queue)
+        return floor
 
 
 def _managed_service(user: User, code: str) -> str:

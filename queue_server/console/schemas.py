@@ -135,6 +135,14 @@ class DayChange(Model):
     data: dict[str, object]
 
 
+class UnannouncedCall(Model):
+    """A call no display heard (the message queue was down): the officer should recall it."""
+
+    at: datetime
+    code: str
+    counter: str | None
+
+
 class OverviewOut(Model):
     day: date
     now: datetime
@@ -146,6 +154,10 @@ class OverviewOut(Model):
     services: list[OverviewService]
     kiosks: list[KioskState]
     changes: list[DayChange]
+    unannounced_calls: list[UnannouncedCall] = Field(
+        default=[], description="Recent calls at these counters that no display heard")
+    message_queue_ok: bool | None = Field(
+        default=None, description="Whether Redis answers; null without one")
 
 
 class ServiceDayOut(Model):

@@ -151,3 +151,15 @@ def test_while_redis_is_down_the_hall_keeps_working(hall: HallApp,
     recalled = act(hall, "ayu", "/counters/L1/recall")
     assert recalled.status_code == 200 and recalled.get_json()["announced"] is True
     assert hall.client().get("/healthz").get_json()["message_queue"] == {"ok": True}
+
+
+def test_the_overview_lists_the_calls_nobody_heard(hall: HallApp, own_redis: OwnRedis) -> None:
+    assert act(hall, "ayu", "/counters/L1/open").status_code == 200
+    issued = act(hall, "kiosk-1", "/tickets", service="KTP").get_json()
+    own_redis.kill()
+    assert act(hall, "ayu", "/counters/L1/call-next").get_json()["announced"] is False
+    for who, listed in (("sari", [issued["code"]]), ("admin", [issued["code"]])):
+        floor = hall.client().get("/api/v1/overview", headers=hall.bearer(who)).get_json()
+        assert [c["code"] for c in floor["unannounced_calls"]] == listed, who
+        assert floor["unannounced_calls"][0]["counter"] == "L1"
+        assert floor["message_queue_ok"] is False
