@@ -9,7 +9,7 @@ from queue_server.config import HallConfig
 from queue_server.models import Device, Ticket, TicketStatus
 from queue_server.queue.common import zone
 from queue_server.queue.printjobs import job_id
-from queue_server.readmodels.tickets import ticket_out
+from queue_server.readmodels.tickets import ticket_out, tracking_url
 
 # The printed wait line while no counter serving the service is open (no figure is honest).
 NO_COUNTER_OPEN = "belum ada loket yang buka"
@@ -29,7 +29,7 @@ def print_job(session: Session, ticket: Ticket, hall: HallConfig, kiosk: Device)
     """The job for the ticket's current attempt, in site time, with the place in line as it
     is now (a resent or reprinted job shows the current one)."""
     site = hall.site
-    shown = ticket_out(session, ticket, site.public_url, with_token=True)  # the QR code
+    shown = ticket_out(session, ticket, site.public_url)
     settings = kiosk.settings or {}
     return PrintJob(
         job_id=job_id(ticket),
@@ -42,6 +42,7 @@ def print_job(session: Session, ticket: Ticket, hall: HallConfig, kiosk: Device)
             wait_note=(NO_COUNTER_OPEN if shown.estimated_wait_min is None
                        and ticket.status is TicketStatus.WAITING else None),
             requirements=tuple(ticket.service.requirements),
-            tracking_url=shown.tracking_url, footer=tuple(site.ticket_footer)),
+            tracking_url=tracking_url(site.public_url, ticket),
+            footer=tuple(site.ticket_footer)),
         width=int(settings.get("paper_width", 80)),
         profile=settings.get("profile"))
