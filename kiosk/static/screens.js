@@ -61,11 +61,14 @@ function start() {
   const hint = h("p", { class: "hint" });
   fill(() => {
     // The whole hall is closed (before hours, a holiday): say why once, up top.
-    const reasons = new Set(state.agencies.flatMap((a) => a.services)
-      .map((s) => (s.open ? null : closedText(s))));
+    const all = state.agencies.flatMap((a) => a.services);
+    const reasons = new Set(all.map((s) => (s.open ? null : closedText(s))));
     const hallClosed = reasons.size > 0 && !reasons.has(null);
+    // A closed day (Sunday, a holiday) says why and when the hall opens again; services
+    // with later hours differ only in that time, so the first service's words stand for all.
+    const closedDay = hallClosed && all.every((s) => ["closed", "holiday"].includes(s.closed_reason));
     hint.textContent = !hallClosed ? t("choose_agency_hint")
-      : reasons.size === 1 ? [...reasons][0] : t("all_closed");
+      : reasons.size === 1 || closedDay ? closedText(all[0]) : t("all_closed");
     hint.classList.toggle("hall-closed", hallClosed);
   });
   return h("section", {},

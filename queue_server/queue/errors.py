@@ -59,8 +59,16 @@ class OnBreak(ServiceClosed):
 
 class Holiday(ServiceClosed):
     code = "holiday"
-    message_id = "Hari libur: {name}."
-    message_en = "Closed for a holiday: {name}."
+    message_id = "Hari libur: {name}. Buka kembali {next_id}."
+    message_en = "Closed for a holiday: {name}. Open again {next_en}."
+
+
+class ClosedDay(ServiceClosed):
+    """A weekday without hours (Sunday): say which day and when the hall opens next."""
+
+    code = "closed"
+    message_id = "Hari {day_id} layanan tutup. Buka kembali {next_id}."
+    message_en = "Closed on {day_en}s. Open again {next_en}."
 
 
 class ClosedToday(ServiceClosed):

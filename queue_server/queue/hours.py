@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 from queue_server.config import WeeklyHours
 from queue_server.queue.errors import (
     AfterCutoff,
+    ClosedDay,
     Holiday,
     NotOpenYet,
     OnBreak,
@@ -19,6 +20,26 @@ def hhmm(moment: time) -> str:
     return moment.strftime("%H.%M")
 
 
+DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+LOOK_AHEAD_DAYS = 31  # a hall closed longer than a month has no "next" worth saying
+
+
+def next_opening(hours: WeeklyHours, holidays: dict[str, str],
+                 after: date) -> dict[str, str]:
+    """When tickets are issued next, after the day `after`: {"next_id": "Senin, 07.30",
+    "next_en": "Monday 07.30"} (or "nanti"/"later" when no day within a month opens)."""
+    for ahead in range(1, LOOK_AHEAD_DAYS + 1):
+        day = after + timedelta(days=ahead)
+        hours_then = hours.for_weekday(day.weekday())
+        if hours_then is None or day.isoformat() in holidays:
+            continue
+        at = hhmm(hours_then.issue_from)
+        return {"next_id": f"{DAYS_ID[day.weekday()]}, {at}",
+                "next_en": f"{DAYS_EN[day.weekday()]} {at}"}
+    return {"next_id": "nanti", "next_en": "later"}
+
+
 def issue_refusal(hours: WeeklyHours, holidays: dict[str, str],
                   local: datetime) -> ServiceClosed | None:
     """The reason issuing is refused at `local` (site time), or None when it is allowed.
@@ -27,10 +48,12 @@ def issue_refusal(hours: WeeklyHours, holidays: dict[str, str],
     """
     holiday = holidays.get(local.date().isoformat())
     if holiday:
-        return Holiday(name=holiday)
+        return Holiday(name=holiday, **next_opening(hours, holidays, local.date()))
     day = hours.for_weekday(local.weekday())
     if day is None:
-        return ServiceClosed()
+        weekday = local.weekday()
+        return ClosedDay(day_id=DAYS_ID[weekday], day_en=DAYS_EN[weekday],
+                         **next_opening(hours, holidays, local.date()))
     now = local.time().replace(tzinfo=None)
     if now < day.issue_from:
         return NotOpenYet(time=hhmm(day.issue_from))

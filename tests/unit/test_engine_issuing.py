@@ -31,7 +31,7 @@ from tests.support.halls import Hall, hall_data, prepare_hall, wita
 MONDAY = date(2026, 11, 30)
 CLOSED_BECAUSE: dict[str, type[errors.DomainError]] = {
     "not_open_yet": errors.NotOpenYet, "after_cutoff": errors.AfterCutoff,
-    "on_break": errors.OnBreak, "closed": errors.ServiceClosed, "holiday": errors.Holiday}
+    "on_break": errors.OnBreak, "closed": errors.ClosedDay, "holiday": errors.Holiday}
 
 
 def issue(hall: Hall, service: str = "KTP", at: datetime | None = None,
@@ -185,6 +185,19 @@ def test_issue_hours(sqlite_hall: Hall, service: str, moment: str, code: str | N
     assert consumed(sqlite_hall) == (0, 0, [], [])
 
 
+@pytest.mark.parametrize(("moment", "said_id", "said_en"), [
+    ("2026-12-06 09:00", "Hari Minggu layanan tutup. Buka kembali Senin, 07.30.",
+     "Closed on Sundays. Open again Monday 07.30."),
+    ("2026-12-25 09:00", "Hari libur: Hari Raya Natal. Buka kembali Senin, 07.30.",
+     "Closed for a holiday: Hari Raya Natal. Open again Monday 07.30."),  # Friday; Sat closed
+])
+def test_a_closed_day_says_why_and_when_it_opens_next(sqlite_hall: Hall, moment: str,
+                                                      said_id: str, said_en: str) -> None:
+    closed = errors.Holiday if "libur" in said_id else errors.ClosedDay
+    error = refused(sqlite_hall, closed, "KTP", wita(moment))
+    assert (error.message("id"), error.message("en")) == (said_id, said_en)
+
+
 def test_refusal_messages_name_the_time_the_break_and_the_holiday(sqlite_hall: Hall) -> None:
     def refusal(service: str, moment: str) -> errors.DomainError:
         with pytest.raises(errors.ServiceClosed) as caught:
@@ -201,7 +214,8 @@ def test_refusal_messages_name_the_time_the_break_and_the_holiday(sqlite_hall: H
     assert "Istirahat salat Jumat" in prayer.message("id")
     assert "Istirahat salat Jumat" in str(prayer)
     christmas = refusal("KTP", "2026-12-25 09:00")
-    assert christmas.params == {"name": "Hari Raya Natal"}
+    assert christmas.params == {"name": "Hari Raya Natal", "next_id": "Senin, 07.30",
+                                "next_en": "Monday 07.30"}
     assert "Hari Raya Natal" in christmas.message("id")
 
 

@@ -72,3 +72,16 @@ def test_a_service_not_yet_issuing_says_from_when(early_hall: ServedHall,
     awake(page, "start")
     assert "Closed" in page.locator("[data-agency=IMIGRASI]").inner_text()
     assert service_state(early_hall, "PASPOR")["waiting"] == 0
+
+
+def test_on_a_sunday_the_kiosk_says_why_and_when_it_opens(tmp_path_factory: pytest.TempPathFactory,
+                                                           open_kiosk: Opener) -> None:
+    served = serve_hall(tmp_path_factory.mktemp("sunday"), clock_start="2026-12-06T09:00:00")
+    try:
+        page = open_kiosk(served)
+        awake(page, "start")
+        hint = page.locator(".intro .hint")
+        page.wait_for_selector(".intro .hint.hall-closed")
+        assert hint.inner_text() == "Hari Minggu layanan tutup. Buka kembali Senin, 07.30."
+    finally:
+        served.server.stop()
