@@ -104,3 +104,52 @@ class AuditEntryOut(Model):
 class AuditOut(Model):
     day: date
     entries: list[AuditEntryOut]
+
+
+class ServiceSettingsOut(Model):
+    code: str
+    agency: str
+    name: str
+    prefix: str
+    quota: int | None
+    target_minutes: int
+    target_wait_minutes: int | None
+    requirements: list[str]
+    outcomes: list[str]
+    outcome_required: bool
+
+
+class CounterSettingsOut(Model):
+    id: str
+    name: str
+    agency: str
+    services: list[str]
+
+
+class SettingsOut(Model):
+    services: list[ServiceSettingsOut]
+    counters: list[CounterSettingsOut]
+    file_only: list[str] = Field(description="What only config.yaml changes (and why)")
+
+
+class ServiceChange(Request):
+    """Only the keys sent change; null removes quota or target_wait_minutes (no limit, the
+    hall's target). Checked by the same schema as config.yaml."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    quota: int | None = Field(default=None, ge=1, le=100_000)
+    target_minutes: int | None = Field(default=None, ge=1, le=600)
+    target_wait_minutes: int | None = Field(default=None, ge=1, le=600)
+    requirements: list[str] | None = Field(default=None, max_length=30)
+    outcomes: list[str] | None = Field(default=None, max_length=30)
+    outcome_required: bool | None = None
+
+
+class CounterServicesChange(Request):
+    services: list[str] = Field(min_length=1, max_length=50)
+
+
+class SettingChangedOut(Model):
+    changes: dict[str, Any]
+    service: ServiceSettingsOut | None = None
+    counter: CounterSettingsOut | None = None

@@ -16,11 +16,13 @@ from typing import Any
 from flask import Blueprint, Response
 from sqlalchemy import select
 
-from queue_server.admin import audit, staff
+from queue_server.admin import audit, config_file, staff
 from queue_server.admin.schemas import (
     AuditEntryOut,
     AuditOut,
     AuditQuery,
+    CounterServicesChange,
+    CounterSettingsOut,
     DeviceOut,
     DevicesOut,
     DeviceTokenOut,
@@ -30,15 +32,23 @@ from queue_server.admin.schemas import (
     PersonChange,
     PersonChangedOut,
     PersonOut,
+    ServiceChange,
+    ServiceSettingsOut,
+    SettingChangedOut,
+    SettingsOut,
 )
 from queue_server.api.auth import client_address, require_user
 from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
+from queue_server.config import ConfigError, HallConfig
 from queue_server.context import commit, db, now, runtime
 from queue_server.extensions import socketio
+from queue_server.hub.publisher import hub
 from queue_server.hub.rooms import room
 from queue_server.models import Agency, Device, DeviceKind, Role, User
 from queue_server.people import agency_scope, issue_device_token
+from queue_server.provision import apply_config
+from queue_server.queue import catalog
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.printjobs import printer_state
 from queue_server.readmodels.kiosks import state_messages
@@ -55,6 +65,7 @@ def register(bp: Blueprint) -> None:
     _register_person_actions(bp)
     _register_devices(bp)
     _register_audit(bp)
+    _register_settings(bp)
 
 
 # --- people -------------------------------------------------------------------------------
@@ -296,3 +307,104 @@ def _csv(day: str, rows: list[AuditEntryOut]) -> Response:
 
 def _flat(changes: dict[str, Any]) -> str:
     return "; ".join(f"{key}={value}" for key, value in changes.items())
+
+
+# --- services and counters (config.yaml) -------------------------------------------------
+
+FILE_ONLY = ["agencies, new services and counters, codes and prefixes, hours, devices: "
+             "config.yaml only (they renumber tickets or change references)"]
+
+
+def _service_settings(hall: HallConfig) -> list[ServiceSettingsOut]:
+    return [ServiceSettingsOut(
+        code=s.code, agency=a.code, name=s.name, prefix=s.prefix, quota=s.quota,
+        target_minutes=s.target_minutes, target_wait_minutes=s.target_wait_minutes,
+        requirements=list(s.requirements), outcomes=list(s.outcomes),
+        outcome_required=s.outcome_required) for a in hall.agencies for s in a.services]
+
+
+def _counter_settings(hall: HallConfig) -> list[CounterSettingsOut]:
+    return [CounterSettingsOut(id=c.id, name=c.name, agency=c.agency, services=list(c.services))
+            for c in hall.counters]
+
+
+def _may_change(user: User, agency: str, name: str) -> None:
+    if user.role is not Role.ADMIN and agency not in {a.code for a in user.agencies}:
+        raise ApiError("forbidden", 403, f"{name} bukan milik instansi Anda.",
+                       f"{name} does not belong to your agency.")
+
+
+def _apply_live(user: User, config: HallConfig, target: str, changes: dict[str, Any],
+                agency: str) -> None:
+    """The new file in effect now in this process: the rows, the engine's catalog, the
+    kiosks' and displays' screens; and the change in the audit log."""
+    state = runtime()
+    state.hall = config
+    apply_config(db(), config)
+    audit.record(db(), now(), user=user, address=client_address(), kind=audit.Kind.SETTINGS,
+                 action="config.edit", target=target, agencies=[agency], changes=changes)
+    commit()
+    catalog.forget(state.engine)
+    catalog.install(state.engine, state.sessions())
+    hub().refresh(db(), DeviceKind.KIOSK, DeviceKind.DISPLAY)
+
+
+def _edit(**what: Any) -> tuple[HallConfig, dict[str, Any]]:
+    try:
+        return config_file.edit(runtime().settings.config, **what)
+    except ConfigError as error:
+        problems = "; ".join(error.problems)
+        raise ApiError("invalid_config", 422, f"config.yaml tidak diubah: {problems}",
+                       f"config.yaml was not changed: {problems}") from None
+
+
+def _register_settings(bp: Blueprint) -> None:
+    @endpoint(bp, "GET", "/admin/settings", tag="admin", answers={200: SettingsOut},
+              auth=AUTH, errors=(401, 403),
+              summary="The services' everyday settings and the counters' services, as "
+                      "config.yaml has them (a supervisor: their agencies')")
+    def settings() -> SettingsOut:
+        user = require_user(*MANAGERS)
+        hall = runtime().hall
+        mine = None if user.role is Role.ADMIN else {a.code for a in user.agencies}
+        return SettingsOut(
+            services=[s for s in _service_settings(hall) if mine is None or s.agency in mine],
+            counters=[c for c in _counter_settings(hall) if mine is None or c.agency in mine],
+            file_only=FILE_ONLY)
+
+    @endpoint(bp, "PATCH", "/admin/services/<code>", tag="admin", body=ServiceChange,
+              answers={200: SettingChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
+              summary="Change a service's everyday settings: written to config.yaml (its "
+                      "comments and order kept) and in effect at once, without a restart")
+    def change_service(code: str, body: ServiceChange) -> SettingChangedOut:
+        user = require_user(*MANAGERS)
+        found = next((s for s in _service_settings(runtime().hall) if s.code == code), None)
+        if found is None:
+            raise ApiError("unknown_service", 404, f"Layanan '{code}' tidak dikenal.",
+                           f"Unknown service '{code}'.")
+        _may_change(user, found.agency, found.name)
+        wanted = {key: getattr(body, key) for key in body.model_fields_set}
+        config, changes = _edit(service=code, service_changes=wanted)
+        if changes:
+            _apply_live(user, config, code, changes, found.agency)
+        service = next(s for s in _service_settings(config) if s.code == code)
+        return SettingChangedOut(changes=changes, service=service)
+
+    @endpoint(bp, "PUT", "/admin/counters/<counter_id>/services", tag="admin",
+              body=CounterServicesChange, answers={200: SettingChangedOut}, auth=AUTH,
+              errors=WRITE_ERRORS,
+              summary="Set the services a counter serves, in order: written to config.yaml "
+                      "and in effect at once")
+    def change_counter(counter_id: str, body: CounterServicesChange) -> SettingChangedOut:
+        user = require_user(*MANAGERS)
+        found = next((c for c in _counter_settings(runtime().hall) if c.id == counter_id),
+                     None)
+        if found is None:
+            raise ApiError("unknown_counter", 404, f"Loket '{counter_id}' tidak dikenal.",
+                           f"Unknown counter '{counter_id}'.")
+        _may_change(user, found.agency, found.name)
+        config, changes = _edit(counter=counter_id, counter_services=body.services)
+        if changes:
+            _apply_live(user, config, counter_id, changes, found.agency)
+        counter = next(c for c in _counter_settings(config) if c.id == counter_id)
+        return SettingChangedOut(changes=changes, counter=counter)
