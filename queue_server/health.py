@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from display.voice import espeak_available
 from queue_server.api.auth import actor
 from queue_server.context import db, now, runtime
 from queue_server.extensions import socketio
@@ -54,6 +55,14 @@ def healthz() -> ResponseReturnValue:
         "server": socketio.async_mode,
         "time": now().isoformat(),
     }
+    # A display set to the espeak voice without espeak-ng on this PC only rings the chime:
+    # say so, and call the server degraded, rather than let the TV go quiet unnoticed.
+    speaking = [d.id for d in hall.displays if d.voice == "espeak"]
+    if speaking:
+        voice_ok = espeak_available()
+        body["voice"] = {"espeak": voice_ok, "displays": speaking}
+        if not voice_ok:
+            body["status"] = "degraded"
     if queue is not None:
         # Down, the hall still serves (local rate limits, snapshots), but no call reaches a
         # display: the answer stays 200 for load balancers, the status says "degraded".
