@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy.orm import Session
 
 from queue_server import changes
@@ -34,6 +34,15 @@ def db() -> Session:
     if "db" not in g:
         g.db = runtime().sessions()
     session: Session = g.db
+    return session
+
+
+def held_session() -> Session | None:
+    """The request's session if it has one: after its commit it still holds what the request
+    loaded (sessions do not expire on commit), which the hub reads instead of the database."""
+    if not has_app_context():
+        return None
+    session: Session | None = g.get("db")
     return session
 
 

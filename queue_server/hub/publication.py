@@ -6,7 +6,7 @@ Read in one session, in a few grouped queries; nothing here sends (the Hub does)
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -92,12 +92,17 @@ class Publication:
     """The events of some commits, read in one session."""
 
     def __init__(self, session: Session, layout: Layout, now: datetime, timezone: str,
-                 found: Sequence[Change]) -> None:
+                 found: Sequence[Change], held: Mapping[int, Ticket] | None = None) -> None:
+        """`held`: the changed tickets, already loaded with their service and agency (by the
+        request that changed them), so they are not read again."""
         self.session, self.layout, self.now, self.timezone = session, layout, now, timezone
         self.ticket_changes = [c for c in found if isinstance(c, TicketChange)]
         self.counter_ids = {c.counter_id for c in found if isinstance(c, CounterChange)}
         self.service_ids = {c.service_id for c in found if isinstance(c, ServiceChange)}
         ids = {c.ticket_id for c in self.ticket_changes}
+        if held is not None and ids <= held.keys():
+            self.tickets = {ticket_id: held[ticket_id] for ticket_id in ids}
+            return
         self.tickets = {ticket.id: ticket for ticket in session.scalars(
             select(Ticket).where(Ticket.id.in_(ids))
             .options(joinedload(Ticket.service).joinedload(Service.agency)))} if ids else {}

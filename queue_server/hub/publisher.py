@@ -13,16 +13,17 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
-from queue_server import changes
+from queue_server import changes, context
 from queue_server.changes import Change, TicketChange
 from queue_server.extensions import socketio
 from queue_server.hub.publication import Layout, Publication, read_layout
 from queue_server.hub.rooms import Message, Subscription, fan_out, own, room
 from queue_server.hub.sequences import Sequences
-from queue_server.models import Device, DeviceKind
+from queue_server.models import Agency, Counter, Device, DeviceKind, Ticket
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.rollover import expire_past_days
 from queue_server.readmodels.connections import connection_snapshot
@@ -85,8 +86,13 @@ class Hub:
     def publish(self, found: Sequence[Change]) -> None:
         """Tell every room what a commit changed (`changes.commit` calls this)."""
         calls = [c for c in found if isinstance(c, TicketChange) and c.kind in CALL_KINDS]
-        if calls and not self._guarded(
-                lambda session: self._publication(session, calls).calls(), calls):
+        held = self._held_calls(calls) if calls else None
+        if held is not None:
+            sent = self._send_guarded(held.calls, calls)
+        else:
+            sent = not calls or self._guarded(
+                lambda session: self._publication(session, calls).calls(), calls)
+        if not sent:
             self._not_announced(calls)
         if self.coalesce_s <= 0:
             self.flush(found)
@@ -107,6 +113,37 @@ class Hub:
     def flush(self, found: Sequence[Change]) -> None:
         """Tell the queues, counters and visitors what these changes did to them."""
         self._guarded(lambda session: self._publication(session, found).consequences(), found)
+
+    def _held_calls(self, calls: Sequence[TicketChange]) -> Publication | None:
+        """The calls' Publication over what the committing request still holds (its tickets
+        with their service and agency, its counters), or None when it does not hold all of
+        it: then the calls are read in a session of their own. Reading nothing, the call
+        leaves for the displays right after the commit."""
+        session = context.held_session()
+        layout = self._layout
+        if session is None or layout is None or \
+                time.monotonic() - layout.read_at > LAYOUT_TTL_S:
+            return None
+        tickets: dict[int, Ticket] = {}
+        for change in calls:
+            ticket = _loaded(session, Ticket, change.ticket_id, "service", "last_called_at")
+            counter = _loaded(session, Counter, change.counter_id)
+            if not isinstance(ticket, Ticket) or counter is None or \
+                    _loaded(session, Agency, ticket.service.agency_id) is None:
+                return None
+            tickets[ticket.id] = ticket
+        return Publication(session, layout, self.state.clock.now(),
+                           self.state.hall.site.timezone, calls, held=tickets)
+
+    def _send_guarded(self, build: Callable[[], list[Message]],
+                      found: Sequence[Change]) -> bool:
+        """As `_guarded`, for messages built from what is already loaded."""
+        try:
+            self.send(build())
+            return True
+        except Exception:
+            log.exception("could not announce %d changes", len(found))
+            return False
 
     def _guarded(self, build: Callable[[Session], list[Message]],
                  found: Sequence[Change]) -> bool:
@@ -174,6 +211,20 @@ class Hub:
 def unannounced_here() -> list[int]:
     """The ids of the tickets this request called that no display heard."""
     found: list[int] = g.get(UNANNOUNCED, []) if has_request_context() else []
+    return found
+
+
+def _loaded(session: Session, kind: type[Any], key: object, *attributes: str) -> Any | None:
+    """The object of that key in the session's identity map with those attributes (and its
+    columns) loaded, or None: reading it then makes no query."""
+    if key is None:
+        return None
+    found = session.identity_map.get(identity_key(kind, key))
+    if found is None:
+        return None
+    state = inspect(found)
+    if state.expired or state.expired_attributes or state.unloaded & set(attributes):
+        return None
     return found
 
 

@@ -25,6 +25,7 @@ from queue_server.models import Counter, Service, Site, Ticket, counter_services
 
 SITE_ID = 1
 TTL_S = 30.0
+ATTACHED = "antre.catalog.attached"  # session.info: the services merged into that session
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,12 @@ def with_service(session: Session, ticket: Ticket) -> Ticket:
     """Give the ticket its cached service (and agency) as already loaded, so reading
     `ticket.service` makes no query; without a catalog, nothing changes."""
     found = catalog(session)
-    if found is not None and ticket.service_id in found.services:
-        set_committed_value(ticket, "service",
-                            attach(session, found.services[ticket.service_id]))
+    if found is None or ticket.service_id not in found.services:
+        return ticket
+    attached: dict[int, Service] = session.info.setdefault(ATTACHED, {})
+    service = attached.get(ticket.service_id)
+    if service is None or service not in session:  # merged once per session
+        service = attached[ticket.service_id] = attach(session,
+                                                       found.services[ticket.service_id])
+    set_committed_value(ticket, "service", service)
     return ticket

@@ -25,7 +25,7 @@ from queue_server.models import (
     counter_services,
 )
 from queue_server.people import agency_scope
-from queue_server.queue.catalog import catalog
+from queue_server.queue.catalog import catalog, with_service
 from queue_server.queue.common import get_site, service_day, site_rules
 from queue_server.queue.counters import CounterSituation, allowed_actions, recalls_left
 from queue_server.queue.order import waiting_order
@@ -58,7 +58,9 @@ def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut
                & Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING,
                                     TicketStatus.PARKED])))
         .order_by(*waiting_order())
-        .options(selectinload(Ticket.service))).all()
+        .options(*(() if cached else (selectinload(Ticket.service),)))).all()
+    for ticket in tickets if cached else ():
+        with_service(session, ticket)
     current = None
     waiting, parked = [], []
     for ticket in tickets:
