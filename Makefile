@@ -48,7 +48,15 @@ test: setup browser voice
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# wrk: the native load generator of the issue benchmark (issue #17), Debian's package.
 bench: setup
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else \
+			echo "wrk is missing (apt-get install wrk as root): the 'wrk' part will fail"; \
+		fi; \
+	fi
 	$(BIN)/python -m bench
 
 clean:

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import anatomy, halls, report
+from bench import anatomy, halls, issue_wrk, report
 from bench import reports as reports_bench
 from bench.scenarios import (
     Options,
@@ -32,7 +32,7 @@ from bench.scenarios import (
     scaleout,
 )
 
-PARTS = ("latency", "anatomy", "issue", "memory", "scaleout", "reports")
+PARTS = ("latency", "anatomy", "issue", "memory", "scaleout", "reports", "wrk")
 
 
 def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
@@ -118,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     if "reports" in args.parts:  # writes its own section of the same file
         say("reports on a year of history (SQLite)")
         reports_bench.run(args.out)
+    if "wrk" in args.parts:  # its own section too: issue #17's floor for issuing
+        say("issue throughput with wrk beside the bare number + insert floor")
+        issue_wrk.run(args.out, seconds=options.issue_s, connections=options.kiosks)
     say(f"wrote {args.out} in {(time.monotonic() - started) / 60:.1f} min")
     return 0
 
