@@ -22,6 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent as guess_indent
 
 from queue_server.config import ConfigError, HallConfig, parse_config
+from queue_server.config import Service as ServiceSpec
 
 # One writer at a time in this process; the file is replaced in one rename.
 _writing = threading.Lock()
@@ -52,6 +53,12 @@ def _plain(node: Any) -> Any:
     if isinstance(node, list):
         return [_plain(item) for item in node]
     return node
+
+
+def _default(key: str) -> Any:
+    """What config.yaml means when a service leaves `key` out."""
+    default = ServiceSpec.model_fields[key].default
+    return list(default) if isinstance(default, tuple) else default
 
 
 def _find(items: Any, code: str, key: str = "code") -> CommentedMap:
@@ -104,7 +111,7 @@ def edit(path: Path, *, service: str | None = None, service_changes: dict[str, A
             for key, value in (service_changes or {}).items():
                 if key not in SERVICE_FIELDS:
                     raise KeyError(key)
-                before = _plain(node.get(key))
+                before = _plain(node[key]) if key in node else _default(key)
                 after = list(value) if isinstance(value, list | tuple) else value
                 if before != after:
                     changed[key] = [before, after]

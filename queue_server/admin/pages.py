@@ -1,4 +1,5 @@
-"""The administration pages under /console/admin: people, devices and the audit log.
+"""The administration pages under /console/admin: people, devices, services and counters,
+and the audit log.
 
 Static HTML and small modules in the console's look (console/base.html, console.css, its
 sign-in and API modules); everything shown comes from /api/v1/admin, which decides who may
@@ -15,7 +16,7 @@ from queue_server.context import runtime
 bp = Blueprint("admin", __name__, url_prefix="/console/admin", template_folder="templates",
                static_folder="static", static_url_path="/static")
 
-SECTIONS = ("people", "devices", "audit")
+SECTIONS = ("people", "devices", "services", "audit")
 
 
 def _page(section: str) -> ResponseReturnValue:
@@ -33,6 +34,11 @@ def people() -> ResponseReturnValue:
 @bp.get("/devices")
 def devices() -> ResponseReturnValue:
     return _page("devices")
+
+
+@bp.get("/services")
+def services() -> ResponseReturnValue:
+    return _page("services")
 
 
 @bp.get("/audit")

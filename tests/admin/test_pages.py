@@ -113,3 +113,34 @@ def test_a_revoked_display_drops_at_once(browser: Any, hall_server: ServedHall,
     display.wait_for_selector("body[data-online='true']")
     display.close()
     page.close()
+
+
+def test_a_quota_edited_on_the_page_is_in_config_yaml_and_in_effect(
+        browser: Any, hall_server: ServedHall, tmp_path: Path) -> None:
+    from tests.support.servers import call_api
+
+    config = tmp_path / "config.yaml"
+    config.write_text("# MPP Buleleng (kept by the page)\n" + config.read_text(encoding="utf-8")
+                      .replace("prefix: A\n", "prefix: A  # the busiest letter\n"),
+                      encoding="utf-8")
+    page = open_admin(browser, hall_server, "admin", "/services")
+    page.wait_for_selector("#services-table tr[data-service='KTP']")
+    page.click("#services-table tr[data-service='KTP'] button[data-action='edit']")
+    page.wait_for_selector("#service-quota:focus")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("8")
+    shot(page, "service", tmp_path)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#services-table tr[data-service='KTP'] td.quota:text-is('8')")
+    shot(page, "services", tmp_path)
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith("# MPP Buleleng (kept by the page)\n")
+    assert "prefix: A  # the busiest letter" in text
+    ktp_text = text.split("code: KTP")[1].split("code: KK")[0]
+    assert "quota: 8" in ktp_text
+    assert "outcome" not in ktp_text  # nothing else was written
+    status, services = call_api(hall_server, "GET", "/services", "kiosk-1")
+    assert status == 200
+    ktp = next(s for a in services["agencies"] for s in a["services"] if s["code"] == "KTP")
+    assert ktp["quota_left"] == 8  # the same server process, no restart
+    page.close()

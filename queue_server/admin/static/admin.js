@@ -8,9 +8,12 @@ import { askSignInAgain, signInView } from "/console/static/signin.js";
 import { startAudit } from "./audit.js";
 import { startDevices } from "./devices.js";
 import { startPeople } from "./people.js";
+import { startServices } from "./services.js";
 import { showError } from "./ui.js";
 
-const SECTIONS = { people: startPeople, devices: startDevices, audit: startAudit };
+const SECTIONS = {
+  people: startPeople, devices: startDevices, services: startServices, audit: startAudit,
+};
 const S = { user: null, section: null };
 
 api.onUnauthorized = () => askSignInAgain(t("reauth.text_plain"), S.user?.username,
