@@ -1,13 +1,23 @@
-// What the console and the overview pages share: the page's settings, its words (the choice
-// of language is remembered on this PC), which view shows, messages, the live indicator.
+// What the console pages (console, overview, reports) share: the page's settings, its words
+// (the choice of language is remembered on this PC), which view shows, messages, the live
+// indicator.
 import { $ } from "/static/shared/dom.js";
 import { makeWords } from "/static/shared/words.js";
 import { WORDS } from "./wordlist.js";
 
 export const config = JSON.parse($("page-config").textContent);
-export const words = makeWords(WORDS, { remember: "antre.lang" });
+const table = { id: { ...WORDS.id }, en: { ...WORDS.en } };
+export const words = makeWords(table, { remember: "antre.lang" });
 export const t = (key, params) => words.t(key, params);
 export const lang = () => words.lang;
+
+/** A page's own words (`{id: {...}, en: {...}}`) on top of the console's; a key in both is
+ * the page's. Added when its module loads, before anything is drawn. */
+export function addWords(extra) {
+  for (const [language, entries] of Object.entries(extra)) {
+    table[language] = { ...table[language], ...entries };
+  }
+}
 
 export function show(view) {
   document.body.dataset.view = view;
@@ -42,7 +52,8 @@ export function setupLanguage(onChange) {
   const label = () => {
     button.textContent = t("lang.switch");
     button.lang = words.other;
-    showLive($("live").dataset.state);
+    const live = $("live"); // a page may have no live indicator
+    if (live) showLive(live.dataset.state);
   };
   words.apply();
   label();
