@@ -1,7 +1,7 @@
 // The report's four charts, drawn by Chart.js (served by the hall's own server from
 // node_modules, with the matrix controller for the heat map). No animation: the printed
 // report and the screenshots get the finished drawing.
-import { t } from "./reports-base.js";
+import { t } from "./page.js";
 
 const Chart = window.Chart;
 const drawn = new Map();

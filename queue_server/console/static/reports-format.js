@@ -1,6 +1,6 @@
 // Numbers as the report shows them: counts with the language's separators, durations as
 // h:mm:ss (or m:ss), shares as percentages; "–" where nothing was measured.
-import { words } from "./reports-base.js";
+import { words } from "./page.js";
 
 const locale = () => (words.lang === "en" ? "en-GB" : "id-ID");
 export const DASH = "–";

@@ -2,11 +2,12 @@
 // figures, the tables by agency, service, officer and day, and the four charts, laid out for
 // A4 paper (reports.css). The print button (or Ctrl+P) prints it.
 import { $ } from "/static/shared/dom.js";
-import {
-  api, config, query, rangeFromAddress, setupLanguage, showError, signedIn, t,
-} from "./reports-base.js";
+import { api } from "./api.js";
+import { config, setupLanguage, t } from "./page.js";
+import { showError, signedIn } from "./reports-base.js";
 import { drawArrivals, drawDaily, drawLevels, drawWaits } from "./reports-charts.js";
 import { period } from "./reports-format.js";
+import { query, rangeFromAddress } from "./reports-range.js";
 import { drawKpis, drawTable } from "./reports-table.js";
 
 const S = { range: rangeFromAddress(), user: null, data: null };

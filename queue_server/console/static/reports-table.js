@@ -1,6 +1,6 @@
 // The figures table and the key figures above it, drawn from a summary (GET /reports/summary).
 import { h } from "/static/shared/dom.js";
-import { t } from "./reports-base.js";
+import { t } from "./page.js";
 import { count, duration, hour, share } from "./reports-format.js";
 
 // Columns on screen and on paper; every figure is in the CSV and Excel downloads.

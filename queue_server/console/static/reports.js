@@ -1,37 +1,20 @@
 // The report page (/console/reports): a range of days with presets, the figures grouped one
 // way, downloads, and the charts. Supervisors see their agencies, administrators all.
 import { $ } from "/static/shared/dom.js";
-import {
-  api, presetRange, query, rangeFromAddress, setupLanguage, showError, signedIn, t,
-} from "./reports-base.js";
+import { api } from "./api.js";
+import { setupLanguage, t } from "./page.js";
+import { showError, signedIn } from "./reports-base.js";
+import { query, rangeForm } from "./reports-range.js";
 import { drawArrivals, drawDaily, drawLevels, drawWaits } from "./reports-charts.js";
 import { drawKpis, drawTable } from "./reports-table.js";
 
-const S = { range: rangeFromAddress(), data: null };
+const S = { range: null, data: null };
 
-setupLanguage(() => { if (S.data) render(); links(); });
-signedIn(start);
-
-function start() {
-  $("range-from").value = S.range.from;
-  $("range-to").value = S.range.to;
-  $("range-by").value = S.range.by;
-  for (const button of document.querySelectorAll("[data-preset]")) {
-    button.addEventListener("click", () => {
-      [S.range.from, S.range.to] = presetRange(button.dataset.preset);
-      $("range-from").value = S.range.from;
-      $("range-to").value = S.range.to;
-      load();
-    });
-  }
-  $("range-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    S.range = { from: $("range-from").value, to: $("range-to").value, by: $("range-by").value };
-    load();
-  });
-  $("range-by").addEventListener("change", () => $("range-form").requestSubmit());
+setupLanguage(() => { if (S.data) render(); if (S.range) links(); });
+signedIn(() => rangeForm((range) => {
+  S.range = range;
   load();
-}
+}));
 
 function links() {
   const range = S.range;
@@ -46,7 +29,6 @@ function links() {
 async function load() {
   const range = { ...S.range };
   document.body.dataset.loading = "true";
-  history.replaceState(null, "", `?${query(range, { by: range.by })}`);
   links();
   try {
     const [table, day, agency, charts] = await Promise.all([
