@@ -3,6 +3,7 @@
 export const WORDS = {
   id: {
     "rep.title": "Laporan",
+    "rep.skm": "Laporan SKM",
     "print.title": "Laporan bulanan",
     "signin.hint_reports": "Masuk sebagai supervisor atau administrator.",
     "rep.forbidden": "Laporan hanya untuk supervisor dan administrator.",
@@ -50,6 +51,7 @@ export const WORDS = {
   },
   en: {
     "rep.title": "Reports",
+    "rep.skm": "SKM report",
     "print.title": "Monthly report",
     "signin.hint_reports": "Sign in as a supervisor or administrator.",
     "rep.forbidden": "Reports are for supervisors and administrators.",
