@@ -16,7 +16,7 @@ from queue_server.context import runtime
 bp = Blueprint("admin", __name__, url_prefix="/console/admin", template_folder="templates",
                static_folder="static", static_url_path="/static")
 
-SECTIONS = ("people", "devices", "services", "audit")
+SECTIONS = ("people", "devices", "hall", "services", "audit")
 
 
 def _page(section: str) -> ResponseReturnValue:
@@ -34,6 +34,11 @@ def people() -> ResponseReturnValue:
 @bp.get("/devices")
 def devices() -> ResponseReturnValue:
     return _page("devices")
+
+
+@bp.get("/hall")
+def hall() -> ResponseReturnValue:
+    return _page("hall")
 
 
 @bp.get("/services")

@@ -153,3 +153,14 @@ class SettingChangedOut(Model):
     changes: dict[str, Any]
     service: ServiceSettingsOut | None = None
     counter: CounterSettingsOut | None = None
+
+
+class AnnouncementRequest(Request):
+    text: str = Field(min_length=1, max_length=300, description="What the displays say now")
+    display: str | None = Field(default=None, max_length=32,
+                                description="One display's id; null: every display")
+
+
+class AnnouncementOut(Model):
+    displays: list[str]
+    said: dict[str, str] = Field(description="The words said, {id, en}")

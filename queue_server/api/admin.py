@@ -18,6 +18,8 @@ from sqlalchemy import select
 
 from queue_server.admin import audit, config_file, staff
 from queue_server.admin.schemas import (
+    AnnouncementOut,
+    AnnouncementRequest,
     AuditEntryOut,
     AuditOut,
     AuditQuery,
@@ -44,7 +46,7 @@ from queue_server.config import ConfigError, HallConfig
 from queue_server.context import commit, db, now, runtime
 from queue_server.extensions import socketio
 from queue_server.hub.publisher import hub
-from queue_server.hub.rooms import room
+from queue_server.hub.rooms import fan_out, room
 from queue_server.models import Agency, Device, DeviceKind, Role, User
 from queue_server.people import agency_scope, issue_device_token
 from queue_server.provision import apply_config
@@ -66,6 +68,7 @@ def register(bp: Blueprint) -> None:
     _register_devices(bp)
     _register_audit(bp)
     _register_settings(bp)
+    _register_hall(bp)
 
 
 # --- people -------------------------------------------------------------------------------
@@ -408,3 +411,30 @@ def _register_settings(bp: Blueprint) -> None:
             _apply_live(user, config, counter_id, changes, found.agency)
         counter = next(c for c in _counter_settings(config) if c.id == counter_id)
         return SettingChangedOut(changes=changes, counter=counter)
+
+
+# --- today's hall -------------------------------------------------------------------------
+
+def _register_hall(bp: Blueprint) -> None:
+    @endpoint(bp, "POST", "/admin/announcement", tag="admin", body=AnnouncementRequest,
+              answers={200: AnnouncementOut}, auth=AUTH, errors=WRITE_ERRORS,
+              summary="A spoken announcement sent now to every display or one (an "
+                      "`announcement` event: {said: {id, en}, text}) (administrators)")
+    def announce(body: AnnouncementRequest) -> AnnouncementOut:
+        user = require_user(Role.ADMIN)
+        query = select(Device).where(Device.active, Device.kind == DeviceKind.DISPLAY)
+        if body.display is not None:
+            query = query.where(Device.id == body.display)
+        displays = [d.id for d in db().scalars(query.order_by(Device.id))]
+        if not displays:
+            raise ApiError("unknown_display", 404, f"Layar '{body.display}' tidak dikenal.",
+                           f"Unknown display '{body.display}'.")
+        text = " ".join(body.text.split())
+        said = {"id": f"Pengumuman: {text}", "en": f"Announcement: {text}"}
+        audit.record(db(), now(), user=user, address=client_address(),
+                     kind=audit.Kind.OPERATIONS, action="display.announcement",
+                     target=body.display or "*", changes={"text": text})
+        commit()
+        hub().send(fan_out("announcement", {"text": text, "said": said},
+                           [room(DeviceKind.DISPLAY.value, d) for d in displays]))
+        return AnnouncementOut(displays=displays, said=said)

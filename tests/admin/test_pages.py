@@ -144,3 +144,21 @@ def test_a_quota_edited_on_the_page_is_in_config_yaml_and_in_effect(
     ktp = next(s for a in services["agencies"] for s in a["services"] if s["code"] == "KTP")
     assert ktp["quota_left"] == 8  # the same server process, no restart
     page.close()
+
+
+def test_the_running_text_reaches_a_connected_display_within_a_second(
+        browser: Any, hall_server: ServedHall, tmp_path: Path) -> None:
+    display = browser.new_page()
+    display.set_default_timeout(WAIT_MS)
+    display.goto(f"{hall_server.url}/display/aula?token={hall_server.tokens['aula']}")
+    display.wait_for_selector("body[data-ready='true']")
+    page = open_admin(browser, hall_server, "admin", "/hall")
+    page.wait_for_selector("body[data-ready='true']")
+    page.fill("#running-text", "Loket Samsat buka sampai pukul 12.00")
+    shot(page, "hall", tmp_path)
+    page.click("#running-form button[type='submit']")
+    display.wait_for_function(
+        "() => document.getElementById('ticker').textContent.includes('Loket Samsat')",
+        timeout=1000)
+    display.close()
+    page.close()

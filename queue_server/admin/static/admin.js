@@ -7,12 +7,14 @@ import { config, setupLanguage, show, t } from "/console/static/page.js";
 import { askSignInAgain, signInView } from "/console/static/signin.js";
 import { startAudit } from "./audit.js";
 import { startDevices } from "./devices.js";
+import { startHall } from "./hall.js";
 import { startPeople } from "./people.js";
 import { startServices } from "./services.js";
 import { showError } from "./ui.js";
 
 const SECTIONS = {
-  people: startPeople, devices: startDevices, services: startServices, audit: startAudit,
+  people: startPeople, devices: startDevices, hall: startHall, services: startServices,
+  audit: startAudit,
 };
 const S = { user: null, section: null };
 
