@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlalchemy import select
 
-from queue_server.api.auth import counter_for, require_user
+from queue_server.admin import audit
+from queue_server.api.auth import client_address, counter_for, require_user
 from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
 from queue_server.console import presence
@@ -172,8 +173,10 @@ def _register_service_day(bp: Blueprint) -> None:
               errors=(400, 401, 403, 422),
               summary="Set the running text of the displays (administrators)")
     def running_text(body: RunningTextRequest) -> RunningTextOut:
-        require_user(Role.ADMIN)
+        user = require_user(Role.ADMIN)
         text = ops.set_running_text(db(), body.text)
+        audit.record(db(), now(), user=user, address=client_address(), kind=audit.Kind.OPERATIONS,
+                     action="site.running_text", target="*", changes={"text": text})
         commit()
         # No ticket, counter or service changed, so no event carries the new text: each
         # display gets a fresh snapshot instead.

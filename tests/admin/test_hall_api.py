@@ -43,3 +43,13 @@ def test_announcement_refusals(api: Api) -> None:
                        json={"text": ""}).status_code == 422
     assert client.post("/api/v1/admin/announcement", headers=api.bearer("admin"),
                        json={"text": "x", "display": "nope"}).status_code == 404
+
+
+def test_a_running_text_change_is_in_the_log(api: Api) -> None:
+    answer = api.client().put("/api/v1/site/running-text", headers=api.bearer("admin"),
+                              json={"text": "Selamat datang di MPP"})
+    assert answer.status_code == 200
+    log = api.client().get("/api/v1/admin/audit?kind=operations",
+                           headers=api.bearer("admin")).get_json()["entries"]
+    assert log[0]["action"] == "site.running_text"
+    assert log[0]["changes"] == {"text": "Selamat datang di MPP"}
