@@ -102,3 +102,7 @@ def main() -> int:
     args = parser.parse_args()
     print(run(args.out, args.seconds, args.connections))
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

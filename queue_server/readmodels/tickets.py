@@ -7,13 +7,13 @@ from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from queue_server.config import HallConfig
 from queue_server.models import Counter, Service, Ticket, TicketStatus
 from queue_server.queue.estimates import ServiceLoad, ahead_of, estimated_wait_minutes, service_load
-from queue_server.queue.order import RankKey, rank_key, waiting_order
+from queue_server.queue.order import RankKey, ranks_before, waiting_order
 from queue_server.readmodels.common import find_active
 from queue_server.readmodels.kiosks import print_message
 from queue_server.schemas import CounterRef, PublicTicketOut, TicketOut
@@ -79,19 +79,25 @@ def moved_places(session: Session, service: Service, day: date, after: RankKey |
                  load: Callable[[], ServiceLoad]) -> list[tuple[int, dict[str, Any]]]:
     """The public view of each waiting ticket of a service ranked after `after` (all when
     None), but those in `skip`: one query for the line, where asking ahead_of for each
-    visitor would be one per visitor. `load` is asked only when someone moved (a newcomer
-    at the back of the line moves nobody)."""
-    rows = session.execute(
-        select(Ticket.id, Ticket.code, Ticket.priority, Ticket.queue_key, Ticket.issued_at,
-               Ticket.call_count)
-        .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == service.id,
-               Ticket.service_day == day)
-        .order_by(*waiting_order()))
+    visitor would be one per visitor. Only the tickets after `after` are read (those before
+    it are counted), so a newcomer at the back of a long line costs a count, not the line.
+    `load` is asked only when someone moved."""
+    line = (Ticket.status == TicketStatus.WAITING, Ticket.service_id == service.id,
+            Ticket.service_day == day)
+    first = 0
+    query = select(Ticket.id, Ticket.code, Ticket.priority, Ticket.queue_key,
+                   Ticket.issued_at, Ticket.call_count).where(*line)
+    if after is not None:
+        regular, queue_key, ticket_id = after
+        up_to = or_(ranks_before(not regular, queue_key, ticket_id), Ticket.id == ticket_id)
+        first = session.scalar(select(func.count()).select_from(Ticket)
+                               .where(*line, up_to)) or 0
+        query = query.where(not_(up_to))
+    rows = session.execute(query.order_by(*waiting_order()))
     moved = []
     pace: ServiceLoad | None = None
-    for ahead, (ticket_id, code, priority, queue_key, issued_at, calls) in enumerate(rows):
-        if ticket_id in skip or (after is not None and
-                                 rank_key(priority, queue_key, ticket_id) <= after):
+    for ahead, (ticket_id, code, _priority, _key, issued_at, calls) in enumerate(rows, first):
+        if ticket_id in skip:
             continue
         pace = pace or load()
         view = PublicTicketOut(
