@@ -152,7 +152,7 @@ def add(session: Session, now: datetime, manager: User, *, username: str, name: 
         user = people.add_user(session, now, username, name, role, chosen, agencies)
     except people.PeopleError as error:
         raise BadPeopleRequest(reason_id=str(error), reason_en=str(error)) from None
-    changes: dict[str, object] = {"role": role.value, "agencies": sorted(agencies),
+    changes: dict[str, object] = {"role": role.value, "agencies": ", ".join(sorted(agencies)),
                                   "name": name}
     return Changed(user, changes, None if password else chosen)
 
