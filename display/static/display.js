@@ -83,6 +83,7 @@ function main() {
     view.hideSetup();
     view.setWaiting(snapshot.waiting || []);
     view.setCounters(snapshot.counters || []);
+    view.setClosed(snapshot.closed || null);
     view.setSite(snapshot);
     const calls = (snapshot.recent_calls || []).map(keyed);
     if (catchUp) {

@@ -2,8 +2,14 @@
 // agencies) and then only updated, so a day of calls neither grows the page nor leaks.
 
 import { $, h, setText } from "/static/shared/dom.js";
+import { WORDS } from "./wordlist.js";
 
-export const RECENT_SLOTS = 4;
+export const RECENT_SLOTS = 3; // three wide enough for a code at the readable size
+export const PAGE_MS = 8000; // counters and agencies that do not fit turn a page this often
+// The share of a cell its smallest text takes (display.css): a cell is never smaller than
+// the readable size (--read) divided by it.
+const TILE_TEXT = 0.3;
+const CHIP_TEXT = 0.32;
 
 const STATE_WORDS = new Set(["break", "closed"]); // a counter state with words of its own
 
@@ -30,6 +36,33 @@ function fitText(node) {
     const size = parseFloat(getComputedStyle(node).fontSize);
     node.style.fontSize = `${Math.floor((size * room) / need * 0.97)}px`;
   }
+}
+
+/** The smallest text a visitor must read, in pixels: display.css's --read, 4.5 --u, where
+ *  --u is min(1vh, 0.5625vw). */
+function readable() {
+  return 4.5 * Math.min(window.innerHeight / 100, (window.innerWidth * 0.5625) / 100);
+}
+
+/** How many cells of this aspect, each at least `minCell` high, the container holds. */
+function capacity(container, aspect, minCell) {
+  const width = container.clientWidth;
+  const height = container.clientHeight;
+  const gap = parseFloat(getComputedStyle(container).columnGap) || 0;
+  const rows = Math.max(1, Math.floor((height + gap) / (minCell + gap)));
+  const cols = Math.max(1, Math.floor((width + gap) / (minCell * aspect + gap)));
+  return rows * cols;
+}
+
+/** Show page `page` of `items` (those `wanted`), `size` at a time; the others are hidden.
+ *  Returns the number of pages. */
+function showPage(items, wanted, size, page) {
+  const shown = items.filter(wanted);
+  const pages = Math.max(1, Math.ceil(shown.length / size));
+  const first = (page % pages) * size;
+  const onPage = new Set(shown.slice(first, first + size));
+  for (const item of items) item.hidden = !onPage.has(item);
+  return pages;
 }
 
 /** The column count that makes `count` cells of this aspect (width/height) largest. */
@@ -72,6 +105,12 @@ export class View {
       list.append(item);
       this.recentSlots.push({ item, code, where });
     }
+    this.page = 0; // turned every PAGE_MS; each grid shows page % its own page count
+    this.pager = setInterval(() => {
+      this.page += 1;
+      this.fitCounters();
+      this.fitWaiting();
+    }, PAGE_MS);
     let resizing = null;
     window.addEventListener("resize", () => {
       clearTimeout(resizing);
@@ -125,6 +164,20 @@ export class View {
       setText(this.$("setup-text"), this.t("token_refused_text"));
     }
     box.hidden = false;
+  }
+
+  /** The whole hall closed today: {id, en} says why and when it opens, or null. */
+  setClosed(closed) {
+    this.closed = closed;
+    this.fitCounters();
+  }
+
+  /** One notice in the counters panel: the hall closed today, or no counter open yet. */
+  showNotice(notice) {
+    this.$("closed-notice").hidden = !notice;
+    document.body.classList.toggle("hall-closed", Boolean(notice));
+    setText(this.$("closed-id"), notice?.id || "");
+    setText(this.$("closed-en"), notice?.en || "");
   }
 
   hideSetup() {
@@ -238,6 +291,11 @@ export class View {
     const idle = STATE_WORDS.has(summary.state) ? this.t(summary.state) : "–";
     setText(tile.code, summary.current || idle);
     tile.root.classList.toggle("idle", !summary.current);
+    const shown = summary.state !== "closed" || Boolean(summary.current);
+    if (tile.shown !== shown) {
+      tile.shown = shown;
+      this.fitCounters();
+    }
   }
 
   /** A counter just called: its tile shows the code at once and flashes. */
@@ -247,6 +305,10 @@ export class View {
     setText(tile.code, call.code);
     tile.root.classList.remove("idle");
     tile.root.dataset.status = "called";
+    if (!tile.shown) {
+      tile.shown = true;
+      this.fitCounters();
+    }
     tile.root.classList.remove("flash");
     void tile.root.offsetWidth;
     tile.root.classList.add("flash");
@@ -257,8 +319,20 @@ export class View {
     }, this.config.highlight_s * 1000));
   }
 
+  /** Open counters only (a closed one without a ticket tells the hall nothing), as many as
+   *  fit at the readable size; the rest on the next pages. */
   fitCounters() {
-    fitGrid(this.$("counters"), this.tiles.size, 1.9);
+    const box = this.$("counters");
+    const tiles = [...this.tiles.values()];
+    for (const tile of tiles) tile.root.hidden = false;
+    const wanted = tiles.filter((tile) => tile.shown !== false);
+    const none = wanted.length === 0 && tiles.length > 0;
+    this.showNotice(this.closed ||
+      (none ? { id: WORDS.id.no_counter_open, en: WORDS.en.no_counter_open } : null));
+    const size = capacity(box, 1.9, readable() / TILE_TEXT);
+    fitGrid(box, Math.min(wanted.length, size), 1.9);
+    showPage(tiles.map((tile) => tile.root), (root) => wanted.some((t) => t.root === root),
+      size, this.page);
   }
 
   // --- waiting per agency ------------------------------------------------------------------
@@ -294,10 +368,21 @@ export class View {
     chip.root.style.setProperty("--agency-ink", inkFor(agency?.colour));
     setText(chip.count, String(waiting ?? 0));
     chip.root.classList.toggle("none", !waiting);
+    if (chip.waiting !== Boolean(waiting)) {
+      chip.waiting = Boolean(waiting);
+      this.fitWaiting();
+    }
   }
 
+  /** Agencies with someone waiting, as many as fit at the readable size; paged. */
   fitWaiting() {
-    fitGrid(this.$("waiting"), this.chips.size, 2.8);
+    const box = this.$("waiting");
+    const chips = [...this.chips.values()];
+    for (const chip of chips) chip.root.hidden = false;
+    const wanted = new Set(chips.filter((chip) => chip.waiting).map((chip) => chip.root));
+    const size = capacity(box, 2.8, readable() / CHIP_TEXT);
+    fitGrid(box, Math.min(wanted.size, size), 2.8);
+    showPage(chips.map((chip) => chip.root), (root) => wanted.has(root), size, this.page);
   }
 
   fit() {

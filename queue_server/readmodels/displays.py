@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from display.announce import make_announcement
 from queue_server.config import HallConfig
 from queue_server.models import Agency, Counter, Device, Service, Site, Ticket, TicketEvent
-from queue_server.queue.common import get_site, service_day, zone
+from queue_server.queue.common import get_site, service_day, site_time, zone
+from queue_server.queue.errors import ClosedDay, Holiday
+from queue_server.queue.hours import issue_refusal
 from queue_server.readmodels.common import find_active, local_iso
 from queue_server.readmodels.counters import counter_summaries
 from queue_server.readmodels.services import waiting_per_agency
@@ -95,6 +97,16 @@ def recent_calls(session: Session, site: Site, day: date, agency_ids: Collection
             for event, code, service, agency, counter in rows]
 
 
+def closed_day(hall: HallConfig, site: Site, now: datetime) -> dict[str, str] | None:
+    """Why the whole hall is closed today and when it opens (Sunday, a holiday), in both
+    languages; None on a working day. The display shows it instead of a wall of closed
+    counters."""
+    refusal = issue_refusal(hall.site.hours, site.holidays, site_time(site, now))
+    if not isinstance(refusal, ClosedDay | Holiday):
+        return None
+    return {"id": refusal.message("id"), "en": refusal.message("en")}
+
+
 def display_snapshot(session: Session, now: datetime, display: Device, hall: HallConfig,
                      seq: int = 0) -> dict[str, Any]:
     """What a display shows now: its last calls, its counters, who waits, the running text.
@@ -126,6 +138,7 @@ def display_snapshot(session: Session, now: datetime, display: Device, hall: Hal
         "waiting": [{"code": a.code, "short_name": a.short_name, "colour": a.colour,
                      "waiting": waiting.get(a.id, 0)} for a in agencies],
         "voice": {"engine": (display.settings or {}).get("voice", "espeak")},
+        "closed": closed_day(hall, site, now),
     }
 
 
