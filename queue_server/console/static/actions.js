@@ -91,7 +91,7 @@ export function resume(item) {
 async function transfer() {
   const cur = S.counter.current;
   if (!S.services.length) await loadServices();
-  const to = await askTransfer(cur, S.services);
+  const to = await askTransfer(cur, S.services, S.counter.agency);
   if (!to) return;
   const out = await act("transfer", { service: to.service, position: to.position });
   if (out) toast(t("msg.transferred", { code: cur.code, service: to.name }));

@@ -130,7 +130,8 @@ export async function loadServices() {
   try {
     const { agencies } = await api.get("/api/v1/services");
     S.services = agencies.flatMap((agency) => agency.services.map((service) => ({
-      code: service.code, name: service.name, agency: agency.short_name })));
+      code: service.code, name: service.name, agency: agency.short_name,
+      agency_code: agency.code, agency_name: agency.name })));
   } catch {
     // the transfer dialog says so when it has nothing to offer
   }

@@ -133,7 +133,18 @@ def test_transfer_park_resume_no_show_and_late_return(browser: Any,
     wait_current(page, "A-001", "serving")
     page.keyboard.press("a")
     page.wait_for_selector("#transfer-dialog[open]")
-    page.select_option("#transfer-service", "SKCK")
+    # Grouped by agency, this counter's agency (Dukcapil) first; focus in the filter, so
+    # letter keys type there and never change the choice.
+    assert page.evaluate("document.activeElement.id") == "transfer-filter"
+    groups = page.locator("#transfer-list h3").all_inner_texts()
+    assert groups[0] == "Dinas Kependudukan dan Pencatatan Sipil" and len(groups) >= 2
+    assert page.locator("#transfer-list [role=option]").first.inner_text() == "Kartu Keluarga"
+    page.keyboard.type("skck")
+    assert page.locator("#transfer-list [role=option]").all_inner_texts() == ["SKCK"]
+    page.keyboard.press("Enter")  # names the destination first: nothing transferred yet
+    assert page.inner_text("#transfer-confirm") == (
+        "Alihkan A-001 ke SKCK (Polres Buleleng)? Tekan Enter lagi untuk mengalihkan.")
+    assert page.is_visible("#transfer-dialog[open]")
     assert page.is_checked("input[name=position][value=front]")
     page.keyboard.press("Enter")
     page.wait_for_selector("#current-empty:not([hidden])")
