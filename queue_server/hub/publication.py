@@ -36,6 +36,9 @@ from queue_server.survey.answering import screen_view
 # changes the pace (so the estimates) too, but the call that follows it tells everyone anyway.
 QUEUE_KINDS = frozenset({"issued", "called", "cancelled", "recycled", "returned",
                          "transferred", "expired"})
+# Events of a new ticket that its holder's view does not show (PublicTicketOut has no print
+# state): with "issued" in the same commit, they send no ticket_changed.
+UNSEEN_KINDS = frozenset({"issued", "print_failed", "printed", "reprinted"})
 
 
 @dataclass(frozen=True)
@@ -190,11 +193,15 @@ class Publication:
     def ticket_views(self) -> list[Message]:
         """`ticket_changed` to each changed ticket's room, then to every visitor whose place
         in line moved because of it."""
-        messages, told = [], set()
+        # Nobody can follow a ticket issued in this very commit: its token is not out yet
+        # (its first print attempt, recorded in the same commit, changes nothing they see).
+        told = {change.ticket_id for change in self.ticket_changes if change.kind == "issued"}
+        told -= {change.ticket_id for change in self.ticket_changes
+                 if change.kind not in UNSEEN_KINDS}
+        messages = []
         for change in self.ticket_changes:
             ticket = self.tickets.get(change.ticket_id)
-            # Nobody can follow a ticket issued in this very commit: its token is not out yet.
-            if ticket is None or change.kind == "issued" or ticket.id in told:
+            if ticket is None or ticket.id in told:
                 continue
             told.add(ticket.id)
             messages += fan_out("ticket_changed", public_ticket(self.session, ticket)
