@@ -18,7 +18,7 @@ import pytest
 import redis
 
 from tests.security.apps import HallApp, build_app
-from tests.support.servers import free_port
+from tests.support.servers import call_api, free_port, serve_hall
 
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -163,3 +163,62 @@ def test_the_overview_lists_the_calls_nobody_heard(hall: HallApp, own_redis: Own
         assert [c["code"] for c in floor["unannounced_calls"]] == listed, who
         assert floor["unannounced_calls"][0]["counter"] == "L1"
         assert floor["message_queue_ok"] is False
+
+
+def test_a_display_that_stayed_connected_hears_the_first_call_after_a_restart(
+        tmp_path: Path, own_redis: OwnRedis) -> None:
+    """The probe's case, end to end: `antre serve` on Redis, a display connected throughout,
+    Redis restarted. The next call reaches the display with a new epoch, so its client
+    resyncs instead of dropping the call as already seen (its number restarted at 1)."""
+    import queue as queues
+
+    import socketio as sio
+
+    served = serve_hall(tmp_path / "served", ANTRE_MESSAGE_QUEUE=own_redis.url)
+    events: queues.Queue[tuple[str, Any]] = queues.Queue()
+    display = sio.Client(reconnection=False)
+    for name in ("snapshot", "ticket_called"):
+        display.on(name, lambda data, name=name: events.put((name, data)))
+
+    def next_event(name: str, timeout: float = 30.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                found, data = events.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queues.Empty:
+                break
+            if found == name:
+                return data
+        raise AssertionError(f"no {name} within {timeout} s")
+
+    try:
+        display.connect(served.url, auth={"display": "aula", "token": served.tokens["aula"]},
+                        wait_timeout=10)
+        first = next_event("snapshot")
+        assert call_api(served, "POST", "/counters/L1/open", "ayu")[0] == 200
+        for _ in range(3):
+            assert call_api(served, "POST", "/tickets", "kiosk-1", {"service": "KTP"})[0] == 201
+            assert call_api(served, "POST", "/counters/L1/call-next", "ayu",
+                            {"finish_current": True})[0] == 200
+            before = next_event("ticket_called")
+        assert before["epoch"] == first["epochs"]["display:aula"] and before["seq"] >= 3
+        own_redis.restart()
+        assert call_api(served, "POST", "/tickets", "kiosk-1", {"service": "KTP"})[0] == 201
+        deadline = time.monotonic() + 30
+        while True:  # the server's pub/sub listener reconnects to the new Redis
+            status, answer = call_api(served, "POST", "/counters/L1/call-next", "ayu",
+                                      {"finish_current": True})
+            assert status in (200, 204), answer
+            if status == 200 and answer["announced"]:
+                break
+            assert time.monotonic() < deadline, "calls were never announced again"
+            time.sleep(1)
+            call_api(served, "POST", "/tickets", "kiosk-1", {"service": "KTP"})
+        after = next_event("ticket_called")
+        # Its number started again after the restart; the new epoch is what tells the client.
+        assert after["epoch"] != before["epoch"]
+        assert after["code"] != before["code"]
+    finally:
+        if display.connected:
+            display.disconnect()
+        served.server.stop()
