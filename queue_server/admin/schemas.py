@@ -82,7 +82,8 @@ class DeviceTokenOut(Model):
 
 
 class AuditQuery(Model):
-    day: date | None = Field(default=None, description="Site day (default: today)")
+    day: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2099, 12, 31),
+                             description="Site day (default: today)")
     person: str | None = Field(default=None, max_length=64)
     agency: str | None = Field(default=None, max_length=32)
     kind: Literal["people", "devices", "operations", "settings", "tickets"] | None = None

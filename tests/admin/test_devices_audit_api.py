@@ -86,6 +86,7 @@ def test_the_log_as_csv_and_bad_filters(api: Api) -> None:
     rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True))))
     assert rows[0][:4] == ["at", "kind", "action", "target"]
     assert rows[1][1:4] == ["people", "user.revoke_token", "dewi"]
-    for bad in ("day=yesterday", "kind=everything", "format=pdf"):
+    for bad in ("day=yesterday", "day=9999-12-31", "day=0001-01-01", "kind=everything",
+                "format=pdf"):
         refused = client.get(f"/api/v1/admin/audit?{bad}", headers=api.bearer("admin"))
         assert refused.status_code == 422, bad
