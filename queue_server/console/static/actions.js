@@ -3,7 +3,7 @@
 import { $ } from "/static/shared/dom.js";
 import { api } from "./api.js";
 import { answered, loadServices, loadToday, refreshCounter, serviceName } from "./counter.js";
-import { allowed, notice } from "./desk.js";
+import { allowed, hideNotice, notice } from "./desk.js";
 import { askOutcome, askReason, askTransfer } from "./dialogs.js";
 import { config, t, toast } from "./page.js";
 import { S, changed, go } from "./state.js";
@@ -27,12 +27,14 @@ function setBusy(busy) {
 async function act(name, body = {}, ticketCode = null) {
   if (S.busy || !S.counterId) return null;
   setBusy(true);
+  S.closing = name === "close"; // their own closing is news, not a failure
   try {
     const out = await api.post(`/api/v1/counters/${S.counterId}/${name}`, body);
     if (out === null) {
       notice(t("msg.nobody"));
       await refreshCounter();
     } else {
+      hideNotice(); // a stale "not now" or refusal no longer holds
       answered(out.counter); // a closed counter sends the officer back to the choice
     }
     if (AFTER_TODAY.has(name)) loadToday();
@@ -49,6 +51,7 @@ async function act(name, body = {}, ticketCode = null) {
     }
     return null;
   } finally {
+    S.closing = false;
     setBusy(false);
   }
 }

@@ -7,8 +7,9 @@ import { S, go, store } from "./state.js";
 
 const REMEMBER = "antre.console.counter";
 
-/** Show the counters; `message` says why the officer is here (a closed counter, an error). */
-export async function chooseCounter(message = "") {
+/** Show the counters; `message` says why the officer is here (a closed counter, an error);
+ *  `tone` "info" for news that is not a failure (they closed it themselves). */
+export async function chooseCounter(message = "", tone = "error") {
   let counters;
   try {
     counters = (await api.get("/api/v1/counters")).counters;
@@ -20,13 +21,17 @@ export async function chooseCounter(message = "") {
   const remembered = store.get(REMEMBER);
   const known = counters.find((c) => c.id === remembered);
   if (remembered && !known && !message) message = t("choose.not_yours", { counter: remembered });
-  if (known && !message && known.state !== "closed" && known.officer?.id === S.user.id) {
-    // Back after a reload or a restart: the counter is still this officer's.
-    go.desk(known.id);
+  // Back after a reload, a restart or a fresh sign-in (another PC): a counter still open in
+  // this officer's name is where they work.
+  const mine = (c) => c && c.state !== "closed" && c.officer?.id === S.user.id;
+  const still = mine(known) ? known : counters.find(mine);
+  if (still && !message) {
+    go.desk(still.id);
     return;
   }
   if (!counters.length && !message) message = t("choose.none");
   $("choose-error").textContent = message;
+  $("choose-error").className = tone === "info" ? "info" : "error";
   show("choose");
   renderChoices();
 }

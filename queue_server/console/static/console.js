@@ -14,9 +14,10 @@ import { lang, setupLanguage, show, t, toast } from "./page.js";
 import { askSignInAgain, signInView } from "./signin.js";
 import { S, changed, go } from "./state.js";
 
-go.choose = (message) => {
+go.choose = (message, tone = "error") => {
   stopDesk();
-  return chooseCounter(message);
+  if (S.user) $("where").textContent = S.user.name; // no counter any more
+  return chooseCounter(message, tone);
 };
 
 go.desk = async (id, counter = null) => {

@@ -97,8 +97,10 @@ export function update(counter) {
   if (!S.counterId || counter.id !== S.counterId) return;
   S.counter = counter;
   if (counter.state === "closed" || (counter.officer && counter.officer.id !== S.user.id)) {
-    // Closed or taken over from elsewhere (a supervisor, another PC).
-    go.choose(t("choose.closed", { counter: counter.name }));
+    // Closed by this officer (news, not an error), or from elsewhere (a supervisor, the day's
+    // end, another PC).
+    if (S.closing) go.choose(t("choose.closed_by_you", { counter: counter.name }), "info");
+    else go.choose(t("choose.closed", { counter: counter.name }));
     return;
   }
   changed();

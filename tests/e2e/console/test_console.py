@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.console.conftest import (
+    WAIT_MS,
     DisplayListener,
     call_api,
     current_code,
@@ -177,7 +178,8 @@ def test_transfer_park_resume_no_show_and_late_return(browser: Any,
     page.keyboard.press("n")
     wait_current(page, "A-004", "called")
     page.keyboard.press("t")
-    assert page.inner_text("#notice") == "Tombol T tidak berlaku sekarang."
+    assert page.inner_text("#notice") == \
+        "Tombol T tidak berlaku sekarang: panggil ulang dulu (2 kali lagi)."
     page.keyboard.press("u")
     page.wait_for_function(
         "() => document.getElementById('current-status').textContent.includes('2×')")
@@ -266,3 +268,50 @@ def test_an_officer_cannot_open_or_act_on_another_agencys_counter(
 
     open_counter(page, "Loket 3")  # his own works
     assert page.errors == []
+
+
+def test_notices_say_why_and_clear_closing_is_news_and_a_fresh_sign_in_lands_on_the_counter(
+        browser: Any, hall_server: ServedHall) -> None:
+    issue(hall_server, "KTP")
+    page = open_console(browser, hall_server, "ayu")
+    open_counter(page, "Loket 1")
+
+    # A key that does not apply says why; the next action that works clears the notice.
+    page.keyboard.press("t")
+    page.wait_for_selector("#notice:not([hidden])")
+    assert page.inner_text("#notice") == \
+        "Tombol T tidak berlaku sekarang: belum ada nomor yang dipanggil."
+    page.keyboard.press("n")
+    wait_current(page, "A-001", "called")
+    assert page.is_hidden("#notice")
+    page.keyboard.press("t")
+    page.wait_for_selector("#notice:not([hidden])")
+    assert page.inner_text("#notice") == \
+        "Tombol T tidak berlaku sekarang: panggil ulang dulu (2 kali lagi)."
+    page.keyboard.press("m")
+    wait_current(page, "A-001", "serving")
+    assert page.is_hidden("#notice")
+    page.keyboard.press("s")
+    page.wait_for_selector("#current-empty:not([hidden])")
+
+    # A fresh sign-in elsewhere (another PC: nothing remembered) lands on the open counter.
+    other = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    other.set_default_timeout(WAIT_MS)
+    other.goto(f"{hall_server.url}/console")
+    other.wait_for_selector("#signin-username:focus")
+    other.keyboard.type("ayu")
+    other.keyboard.press("Tab")
+    other.keyboard.type(PASSWORD)
+    other.keyboard.press("Enter")
+    other.wait_for_selector("#desk-view:not([hidden])")
+    assert other.inner_text("#where") == "Loket 1 · Ayu"
+
+    # Closing their own counter is news, not a failure; the header drops the counter.
+    other.keyboard.press("q")
+    other.wait_for_selector("#choose-view:not([hidden])")
+    message = other.locator("#choose-error")
+    assert message.inner_text() == "Loket 1 ditutup."
+    assert message.get_attribute("class") == "info"
+    assert other.evaluate("getComputedStyle(document.getElementById('choose-error')).color") \
+        != "rgb(179, 38, 30)"  # not the error red
+    assert other.inner_text("#where") == "Ayu"
