@@ -122,7 +122,9 @@ export class Announcer {
    * onState(state): idle | chime | voice (the page shows it in data-audio-state).
    * onBlocked(blocked): the browser will not play sound until someone touches the screen.
    */
-  constructor({ displayId, engine, token, voiceUrl, chime, onShow, onState, onBlocked }) {
+  constructor({ displayId, engine, token, voiceUrl, chime, onShow, onState, onBlocked,
+    onVoice }) {
+    this.onVoice = onVoice || (() => {}); // (ok): a call was voiced, or its voice failed
     this.engine = engine;
     this.token = token;
     this.voiceUrl = voiceUrl;
@@ -146,6 +148,7 @@ export class Announcer {
   }
 
   record(what, key) {
+    if (what === "voice" || what === "novoice") this.onVoice(what === "voice");
     const entry = `${what}:${key}`;
     this.log.push(entry);
     this.trace.push({ at: performance.now(), entry });

@@ -50,7 +50,23 @@ function main() {
     announced: new Set(), // keys of the calls handed to the announcer
   };
 
+  // The display tells the server it is on and whether its voice works (the overview lists
+  // it): every 30 s, and at once when the voice fails or works again.
+  const voice = { ok: true };
+  const reportVoice = () => fetch(`/api/v1/displays/${encodeURIComponent(displayId)}/voice-state`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ voice_ok: voice.ok }),
+  }).catch(() => {});
+  reportVoice();
+  setInterval(reportVoice, 30000);
+
   const announcer = new Announcer({
+    onVoice: (ok) => {
+      if (ok === voice.ok) return;
+      voice.ok = ok;
+      reportVoice();
+    },
     displayId,
     engine: config.display.voice,
     token,

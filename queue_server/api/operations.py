@@ -11,10 +11,11 @@ from queue_server.admin import audit
 from queue_server.api.auth import client_address, counter_for, require_user
 from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
-from queue_server.console import presence
+from queue_server.console import displaypresence, presence
 from queue_server.console.schemas import (
     CountersOut,
     CounterTodayOut,
+    DisplayState,
     OverviewOut,
     QuotaRequest,
     ReasonRequest,
@@ -27,7 +28,7 @@ from queue_server.console.schemas import (
 from queue_server.context import commit, db, now, runtime
 from queue_server.health import message_queue_ok
 from queue_server.hub.publisher import hub
-from queue_server.models import Counter, DeviceKind, Role, ServiceDay, Ticket, User
+from queue_server.models import Counter, Device, DeviceKind, Role, ServiceDay, Ticket, User
 from queue_server.people import may_see_agency
 from queue_server.queue import calling, counters
 from queue_server.queue import operations as ops
@@ -37,6 +38,7 @@ from queue_server.readmodels.counters import counter_choices, counter_today
 from queue_server.readmodels.floor import overview
 from queue_server.readmodels.tickets import ticket_out
 from queue_server.schemas import EmptyRequest, TicketOut
+from queue_server.throttle import WindowCounter
 
 STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.OFFICER)
 MANAGERS = (Role.ADMIN, Role.SUPERVISOR)
@@ -116,7 +118,23 @@ def _register_console(bp: Blueprint) -> None:
                                                    counter=counter)
                                    for at, ticket_id, counter in missed if ticket_id in codes]
         floor.message_queue_ok = message_queue_ok(runtime().settings.message_queue)
+        floor.displays = _displays(windows)
         return floor
+
+
+def _displays(windows: WindowCounter) -> list[DisplayState]:
+    """Every display of the hall, on or not, and whether its voice works (its own reports)."""
+    displays = db().scalars(select(Device).where(Device.kind == DeviceKind.DISPLAY,
+                                                 Device.active).order_by(Device.id))
+    states = []
+    for display in displays:
+        engine = str((display.settings or {}).get("voice", "espeak"))
+        on = displaypresence.is_on(windows, display.id)
+        failed = displaypresence.voice_failed(windows, display.id)
+        states.append(DisplayState(
+            id=display.id, name=display.name, voice=engine, on=on,
+            voice_ok=None if engine == "chime" or not (on or failed) else not failed))
+    return states
 
 
 def _managed_service(user: User, code: str) -> str:

@@ -118,6 +118,15 @@ class OverviewService(Model):
     manageable: bool = Field(description="The user may close it or change its quota")
 
 
+class DisplayState(Model):
+    id: str
+    name: str
+    voice: str = Field(description="The configured voice engine")
+    on: bool = Field(description="The display reported in the last minute or two")
+    voice_ok: bool | None = Field(description="False: its voice failed (it only chimes); "
+                                  "None: nothing to say (chime-only, or never reported)")
+
+
 class KioskState(Model):
     id: str
     name: str
@@ -153,6 +162,7 @@ class OverviewOut(Model):
     counters: list[OverviewCounter]
     services: list[OverviewService]
     kiosks: list[KioskState]
+    displays: list[DisplayState] = []
     changes: list[DayChange]
     unannounced_calls: list[UnannouncedCall] = Field(
         default=[], description="Recent calls at these counters that no display heard")

@@ -108,6 +108,7 @@ function render() {
   renderCounters(data);
   renderServices(data);
   renderKiosks(data);
+  renderDisplays(data);
   renderRunningText(data);
   renderChanges(data);
 }
@@ -167,6 +168,16 @@ function renderKiosks(data) {
     h("th", { scope: "row" }, k.name, h("span", { class: "sub", text: k.id })),
     h("td", {}, h("span", { class: "printer", dataset: { printer: k.printer }, text: t(`printer.${k.printer}`) })),
     h("td", { text: timeOfDay(k.printer_status_at || k.last_seen_at) }))));
+}
+
+function renderDisplays(data) {
+  $("displays-table").tBodies[0].replaceChildren(...(data.displays || []).map((d) => h("tr",
+    { class: d.voice_ok === false ? "unattended" : null, dataset: { display: d.id } },
+    h("th", { scope: "row" }, d.name, h("span", { class: "sub", text: d.id })),
+    h("td", {}, stateBadge(d.on ? "open" : "closed", t(d.on ? "ov.display_on" : "ov.display_off"))),
+    h("td", {}, d.voice_ok === false
+      ? h("span", { class: "flag alert", text: t("ov.voice_failed", { engine: d.voice }) })
+      : h("span", { text: d.voice_ok ? t("ov.voice_ok", { engine: d.voice }) : d.voice })))));
 }
 
 function renderRunningText(data) {

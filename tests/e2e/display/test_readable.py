@@ -13,6 +13,7 @@ from tests.e2e.display.conftest import (
     FULL_HD,
     HD,
     WAIT_MS,
+    WATCH_AUDIO_STATE,
     Hall,
     OpenDisplay,
     display_hall_data,
@@ -99,3 +100,41 @@ def test_on_a_sunday_the_display_shows_the_closed_notice(
         page.screenshot(path=screenshot_dir(tmp_path) / "display-closed-sunday-1920x1080.png")
     finally:
         served.server.stop()
+
+
+def test_a_display_whose_voice_fails_says_so_to_the_overview(
+        hall: Hall, browser: Any, open_display: OpenDisplay) -> None:
+    """The server's voice answers 503 (espeak-ng missing): the TV chimes, and tells the server,
+    whose overview marks it; when the voice works again, so does the overview."""
+    context = browser.new_context(viewport=HD, reduced_motion="reduce")
+    try:
+        context.add_init_script(WATCH_AUDIO_STATE)
+        broken = {"on": True}
+
+        def voice(route: Any) -> None:
+            if broken["on"]:
+                route.fulfill(status=503, body="no espeak-ng")
+            else:
+                route.continue_()
+
+        context.route("**/voice.wav*", voice)
+        page = open_display(hall, "espeak", context=context)
+
+        def listed() -> dict[str, Any]:
+            status, body = hall.api("GET", "/overview", "admin")
+            assert status == 200, body
+            return next(d for d in body["displays"] if d["id"] == "espeak")
+
+        hall.call("L01")
+        page.wait_for_function("() => window.antreDisplay.log.some(e => e.startsWith('novoice:'))",
+                               timeout=WAIT_MS)
+        page.wait_for_timeout(500)
+        assert (listed()["on"], listed()["voice_ok"]) == (True, False)
+        broken["on"] = False
+        hall.call("L01")
+        page.wait_for_function("() => window.antreDisplay.log.some(e => e.startsWith('voice:'))",
+                               timeout=WAIT_MS)
+        page.wait_for_timeout(500)
+        assert listed()["voice_ok"] is True
+    finally:
+        context.close()
