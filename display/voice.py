@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 ESPEAK = "espeak-ng"
 ESPEAK_VOICE = "id"
+ESPEAK_VOICE_EN = "en"  # the same engine's English voice, for a hall that asks for both
+ENGLISH_GAP_S = 0.6
 ESPEAK_SPEED = 150  # words per minute; espeak's 175 is hurried for a noisy hall
 ESPEAK_TIMEOUT_S = 20.0
 
@@ -88,13 +90,16 @@ def render_announcement(
     voice: str = ESPEAK_VOICE,
     speed: int = ESPEAK_SPEED,
     fallback_to_chime: bool = False,
+    english: bool = False,
 ) -> bytes:
     """Render ``announcement`` with ``engine`` as one WAV: the chime, a pause, then the voice.
 
     The chime is synthesised at the voice's sample rate, so nothing is resampled.
     Raises ValueError for an unknown engine and VoiceError when the engine cannot speak; with
     ``fallback_to_chime`` a VoiceError is logged and the chime alone returned instead, because
-    in the hall a call that rings is better than a call that is silent.
+    in the hall a call that rings is better than a call that is silent. With ``english`` (a
+    hall option, espeak only: clips are Indonesian words) the English sentence follows the
+    Indonesian one, in the same engine's English voice.
     """
     try:
         chosen = Engine(engine)
@@ -102,7 +107,8 @@ def render_announcement(
         names = ", ".join(e.value for e in Engine)
         raise ValueError(f"unknown voice engine {engine!r}; choose one of: {names}") from None
     try:
-        return _render(announcement, chosen, clips_dir, cache_dir, with_chime, voice, speed)
+        return _render(announcement, chosen, clips_dir, cache_dir, with_chime, voice, speed,
+                       english)
     except VoiceError as exc:
         if not fallback_to_chime:
             raise
@@ -123,6 +129,7 @@ def _render(
     with_chime: bool,
     voice: str,
     speed: int,
+    english: bool = False,
 ) -> bytes:
     if chosen is Engine.CHIME:
         return chime_wav()
@@ -138,6 +145,12 @@ def _render(
     else:
         spoken = espeak_wav(announcement.speech_id, cache_dir=cache_dir, voice=voice, speed=speed)
         fmt, frames = read_wav(spoken)
+        if english:
+            said_en = espeak_wav(announcement.text_en, cache_dir=cache_dir,
+                                 voice=ESPEAK_VOICE_EN, speed=speed)
+            fmt_en, frames_en = read_wav(said_en)
+            if fmt_en == fmt:  # the same engine: the same format; never mix rates
+                frames = frames + _silence(fmt, ENGLISH_GAP_S) + frames_en
     if with_chime:
         frames = _chime_frames(fmt) + _silence(fmt, CHIME_GAP_S) + frames
     return write_wav(fmt, frames)

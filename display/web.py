@@ -108,7 +108,8 @@ def display_blueprint(hall: HallConfig, *, data_dir: Path, config_dir: Path, clo
         try:
             said = _call_to_say(hall, display, flask_request.args.get("code", ""),
                                 flask_request.args.get("counter", ""))
-            wav = voices.render(display.voice, folder(display.clips_dir), said)
+            wav = voices.render(display.voice, folder(display.clips_dir), said,
+                                english=display.say_english)
         except VoiceRefused as refused:
             return jsonify({"error": {"code": refused.code, "message": refused.message}}), \
                 refused.status
@@ -177,7 +178,8 @@ class _VoiceCache:
         self._rendering = threading.Lock()  # one render at a time; espeak is a process each
         self._wavs: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 
-    def render(self, engine: str, clips_dir: Path | None, said: Announcement) -> bytes:
+    def render(self, engine: str, clips_dir: Path | None, said: Announcement,
+               english: bool = False) -> bytes:
         if engine not in (Engine.ESPEAK, Engine.CLIPS):
             raise VoiceRefused(404, "no_server_voice",
                                f"Layar ini memakai suara '{engine}'; server tidak merender suara.")
@@ -185,8 +187,9 @@ class _VoiceCache:
             raise VoiceRefused(503, "voice_unavailable",
                                "espeak-ng tidak terpasang di server (apt install espeak-ng); "
                                "layar hanya membunyikan bel.")
+        english = english and engine == Engine.ESPEAK  # clips are Indonesian words only
         key = (engine, str(clips_dir), " ".join(said.words) if engine == Engine.CLIPS
-               else said.speech_id)
+               else said.speech_id + (" | en" if english else ""))
         found = self._get(key)
         if found is not None:
             return found
@@ -196,7 +199,8 @@ class _VoiceCache:
                 return found
             try:
                 wav = render_announcement(said, engine, clips_dir=clips_dir,
-                                          cache_dir=self.cache_dir, with_chime=False)
+                                          cache_dir=self.cache_dir, with_chime=False,
+                                          english=english)
             except VoiceError as error:
                 raise VoiceRefused(503, "voice_unavailable", str(error)) from None
             with self._lock:

@@ -229,6 +229,9 @@ class Display(Strict):
     media_dir: str | None = None
     # This month's hall satisfaction index (SKM/IKM) and its grade, in the footer.
     show_ikm: bool = False
+    # After the Indonesian call, say it in English too (the espeak voice's English; a hall
+    # with foreign visitors, such as the immigration office's).
+    say_english: bool = False
 
     @model_validator(mode="after")
     def _clips_need_a_folder(self) -> Display:

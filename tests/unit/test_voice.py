@@ -217,6 +217,24 @@ def test_fallback_to_chime_when_the_engine_cannot_speak(
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_a_hall_may_have_the_english_sentence_said_after_the_indonesian(tmp_path: Path) -> None:
+    """say_english: the Indonesian call, a pause, then the English one in espeak's English
+    voice, in one WAV of the same format; the Indonesian part is unchanged."""
+    a = make_announcement("B-3", "Loket 2", 2)
+    alone = render_announcement(a, "espeak", clips_dir=None, cache_dir=tmp_path, with_chime=False)
+    both = render_announcement(a, "espeak", clips_dir=None, cache_dir=tmp_path, with_chime=False,
+                               english=True)
+    first, first_samples = wav_info(alone)
+    params, samples = wav_info(both)
+    assert (params.nchannels, params.sampwidth, params.framerate) == (
+        first.nchannels, first.sampwidth, first.framerate)
+    assert samples[:first.nframes] == first_samples
+    english = espeak_wav(a.text_en, cache_dir=tmp_path, voice="en")
+    assert params.nframes > first.nframes + wav_info(english)[0].nframes
+    assert max(abs(x) for x in samples[first.nframes:]) > 1000  # the English is not silence
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 def test_espeak_renders_and_caches(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     a = make_announcement("B-3", "Loket 2", 2)
