@@ -16,6 +16,7 @@ from queue_server.console.schemas import (
     CountersOut,
     CounterTodayOut,
     DisplayState,
+    FailedPrint,
     OverviewOut,
     QuotaRequest,
     ReasonRequest,
@@ -28,14 +29,27 @@ from queue_server.console.schemas import (
 from queue_server.context import commit, db, now, runtime
 from queue_server.health import message_queue_ok
 from queue_server.hub.publisher import hub
-from queue_server.models import Counter, Device, DeviceKind, Role, ServiceDay, Ticket, User
-from queue_server.people import may_see_agency
+from queue_server.models import (
+    OPEN_STATUSES,
+    Counter,
+    Device,
+    DeviceKind,
+    PrintStatus,
+    Role,
+    Service,
+    ServiceDay,
+    Ticket,
+    User,
+)
+from queue_server.people import agency_scope, may_see_agency
 from queue_server.queue import calling, counters
 from queue_server.queue import operations as ops
+from queue_server.queue.common import get_site, service_day
 from queue_server.queue.errors import UnknownCounter
 from queue_server.queue.issuing import find_service
 from queue_server.readmodels.counters import counter_choices, counter_today
 from queue_server.readmodels.floor import overview
+from queue_server.readmodels.kiosks import print_message
 from queue_server.readmodels.tickets import ticket_out
 from queue_server.schemas import EmptyRequest, TicketOut
 from queue_server.throttle import WindowCounter
@@ -119,7 +133,26 @@ def _register_console(bp: Blueprint) -> None:
                                    for at, ticket_id, counter in missed if ticket_id in codes]
         floor.message_queue_ok = message_queue_ok(runtime().settings.message_queue)
         floor.displays = _displays(windows)
+        floor.failed_prints = _failed_prints(user)
         return floor
+
+
+def _failed_prints(user: User) -> list[FailedPrint]:
+    """Today's open tickets of the user's agencies whose print failed (newest first)."""
+    statement = (select(Ticket).join(Service, Ticket.service_id == Service.id)
+                 .where(Ticket.print_status == PrintStatus.FAILED,
+                        Ticket.status.in_(OPEN_STATUSES),
+                        Ticket.service_day == service_day(get_site(db()), now()))
+                 .order_by(Ticket.issued_at.desc()).limit(20))
+    scope = agency_scope(user)
+    if scope is not None:
+        statement = statement.where(Service.agency_id.in_(scope))
+    kiosks = {kiosk.id: kiosk.name for kiosk in runtime().hall.kiosks}
+    return [FailedPrint(id=ticket.id, code=ticket.code, service=ticket.service.code,
+                        kiosk=kiosks.get(ticket.kiosk_id or "", ticket.kiosk_id or "—"),
+                        message=print_message(ticket.print_error, language()),
+                        issued_at=ticket.issued_at)
+            for ticket in db().scalars(statement)]
 
 
 def _displays(windows: WindowCounter) -> list[DisplayState]:

@@ -118,6 +118,17 @@ class OverviewService(Model):
     manageable: bool = Field(description="The user may close it or change its quota")
 
 
+class FailedPrint(Model):
+    """A ticket of today still open whose kiosk could not print it: staff reprint it."""
+
+    id: int
+    code: str
+    service: str
+    kiosk: str
+    message: str | None
+    issued_at: datetime
+
+
 class DisplayState(Model):
     id: str
     name: str
@@ -163,6 +174,7 @@ class OverviewOut(Model):
     services: list[OverviewService]
     kiosks: list[KioskState]
     displays: list[DisplayState] = []
+    failed_prints: list[FailedPrint] = []
     changes: list[DayChange]
     unannounced_calls: list[UnannouncedCall] = Field(
         default=[], description="Recent calls at these counters that no display heard")

@@ -109,6 +109,7 @@ function render() {
   renderServices(data);
   renderKiosks(data);
   renderDisplays(data);
+  renderFailedPrints(data);
   renderRunningText(data);
   renderChanges(data);
 }
@@ -168,6 +169,27 @@ function renderKiosks(data) {
     h("th", { scope: "row" }, k.name, h("span", { class: "sub", text: k.id })),
     h("td", {}, h("span", { class: "printer", dataset: { printer: k.printer }, text: t(`printer.${k.printer}`) })),
     h("td", { text: timeOfDay(k.printer_status_at || k.last_seen_at) }))));
+}
+
+// Tickets a kiosk could not print: the visitor may be holding nothing; print it again.
+function renderFailedPrints(data) {
+  const failed = data.failed_prints || [];
+  $("failed-prints").replaceChildren(...failed.map((p) => h("li", { dataset: { ticket: p.code } },
+    h("strong", { text: p.code }), ` ${p.service} · ${p.kiosk} · ${timeOfDay(p.issued_at)}`,
+    p.message ? h("span", { class: "sub", text: p.message }) : null,
+    h("button", { type: "button", class: "small", text: t("ov.reprint"),
+      "aria-label": `${t("ov.reprint")} ${p.code}`, onclick: () => reprint(p) }))));
+  $("failed-prints-empty").hidden = failed.length > 0;
+}
+
+async function reprint(item) {
+  try {
+    await api.post(`/api/v1/tickets/${item.id}/reprint`, {});
+    toast(t("ov.reprinted", { code: item.code }));
+    await load();
+  } catch (error) {
+    toast(error.message, "error");
+  }
 }
 
 function renderDisplays(data) {

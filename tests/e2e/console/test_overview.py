@@ -189,3 +189,19 @@ def test_pictures_of_the_console_and_the_overview(browser: Any, hall_server: Ser
     admin.evaluate("document.getElementById('toast').hidden = true")
     admin.screenshot(path=shots / "console-overview.png", full_page=True)
     assert page.errors == []
+
+
+def test_a_failed_print_has_a_reprint_button_on_the_overview(
+        browser: Any, hall_server: ServedHall) -> None:
+    """No print agent at the kiosk: the ticket's print failed; the supervisor sees it and its
+    reprint button, and the refusal says why (the agent is not connected)."""
+    ticket = issue(hall_server, "KTP")
+    assert ticket["print_status"] == "failed"
+    page = open_overview(browser, hall_server, "sari")
+    item = page.locator(f"#failed-prints li[data-ticket='{ticket['code']}']")
+    item.wait_for()
+    assert "Kiosk Utara" in item.inner_text()
+    assert page.is_hidden("#failed-prints-empty")
+    item.get_by_role("button", name=f"Cetak ulang {ticket['code']}").click()
+    page.wait_for_function("() => document.getElementById('toast').textContent.length > 0")
+    assert "Kiosk Utara" in page.inner_text("#toast")  # no agent connected: said, not hidden
