@@ -201,6 +201,8 @@ class QueueItem(Model):
     status: TicketStatus
     issued_at: datetime
     waited_min: int
+    print_failed: bool = Field(default=False,
+                               description="Its kiosk could not print it (staff may reprint)")
 
 
 class CurrentTicket(QueueItem):

@@ -17,6 +17,7 @@ from queue_server.models import (
     Agency,
     Counter,
     CounterState,
+    PrintStatus,
     Service,
     Ticket,
     TicketEvent,
@@ -39,7 +40,8 @@ def queue_item(ticket: Ticket, now: datetime) -> QueueItem:
     return QueueItem(
         id=ticket.id, code=ticket.code, service=ticket.service.code, priority=ticket.priority,
         priority_reason=ticket.priority_reason, status=ticket.status,
-        issued_at=ticket.issued_at, waited_min=minutes_since(ticket.issued_at, now))
+        issued_at=ticket.issued_at, waited_min=minutes_since(ticket.issued_at, now),
+        print_failed=ticket.print_status is PrintStatus.FAILED)
 
 
 def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut:

@@ -100,6 +100,15 @@ async function transfer() {
   if (out) toast(t("msg.transferred", { code: cur.code, service: to.name }));
 }
 
+export async function reprintTicket(item) {
+  try {
+    await api.post(`/api/v1/tickets/${item.id}/reprint`, {});
+    toast(t("msg.reprinted", { code: item.code }));
+  } catch (error) {
+    notice(error.message);
+  }
+}
+
 export async function callTicket(item) {
   const reason = await askReason("call", item, t("call.text",
     { service: serviceName(item.service), minutes: minutesSince(item.issued_at) }));

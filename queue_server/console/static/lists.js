@@ -1,6 +1,6 @@
 // The side of the desk: who waits, who is parked, today's no-shows and the officer's figures.
 import { $, h } from "/static/shared/dom.js";
-import { callTicket, removeTicket, resume, returnLate } from "./actions.js";
+import { callTicket, removeTicket, reprintTicket, resume, returnLate } from "./actions.js";
 import { serviceName } from "./counter.js";
 import { priorityText } from "./desk.js";
 import { lang, t } from "./page.js";
@@ -41,6 +41,8 @@ function renderLists() {
   const mayResume = c.allowed_actions?.includes("resume") && !S.busy;
   const shown = c.waiting.slice(0, WAITING_SHOWN);
   const rows = shown.map((item) => ticketRow(item,
+    // The kiosk could not print it: the visitor may hold no paper; print it again.
+    item.print_failed ? rowButton(t("act.reprint"), item, () => reprintTicket(item)) : null,
     rowButton(t("act.call"), item, () => callTicket(item), { disabled: !mayCall }),
     rowButton(t("act.remove"), item, () => removeTicket(item), { quiet: true })));
   if (c.waiting.length > shown.length) {

@@ -315,3 +315,15 @@ def test_notices_say_why_and_clear_closing_is_news_and_a_fresh_sign_in_lands_on_
     assert other.evaluate("getComputedStyle(document.getElementById('choose-error')).color") \
         != "rgb(179, 38, 30)"  # not the error red
     assert other.inner_text("#where") == "Ayu"
+
+
+def test_a_waiting_ticket_whose_print_failed_has_a_reprint_button(
+        browser: Any, hall_server: ServedHall) -> None:
+    ticket = issue(hall_server, "KTP")  # no print agent at the kiosk: the print failed
+    assert ticket["print_status"] == "failed"
+    page = open_console(browser, hall_server, "ayu")
+    open_counter(page, "Loket 1")
+    row = page.locator(f"#waiting-list li[data-code='{ticket['code']}']")
+    row.get_by_role("button", name=f"Cetak ulang {ticket['code']}").click()
+    page.wait_for_selector("#notice:not([hidden])")
+    assert "Kiosk Utara" in page.inner_text("#notice")  # why it cannot print now
