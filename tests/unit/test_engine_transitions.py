@@ -189,6 +189,9 @@ def reach(hall: Hall, status: str) -> Floor:
         elif step == "next_day":
             hall.clock.set(wita("2026-12-01 09:00"))
             act(hall, rollover.expire_past_days)
+            # The rollover closed Monday's counters: Tuesday's officers open them again.
+            act(hall, counters.open_counter, "L1", ayu)
+            act(hall, counters.open_counter, "L2", budi)
         else:
             act(hall, ACTIONS[step], floor)
     assert ticket(hall, floor.ticket).status is TicketStatus(status)
