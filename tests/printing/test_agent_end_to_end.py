@@ -220,9 +220,10 @@ def test_a_reprint_sends_a_new_job_that_prints_again(served, tmp_path):
         eventually(lambda: print_state(served, ticket["id"]) == ("printed", 2, None))
         assert printer.received.count(CUT) == 2
 
-        # Who may: officers of the ticket's agency, supervisors, administrators.
-        assert api(served, "POST", f"/tickets/{ticket['id']}/reprint", "budi")[0] == 403
-        assert api(served, "POST", f"/tickets/{polres['id']}/reprint", "ayu")[0] == 403
+        # Who may: staff of the ticket's agency and administrators; to anyone else another
+        # agency's ticket does not exist.
+        assert api(served, "POST", f"/tickets/{ticket['id']}/reprint", "budi")[0] == 404
+        assert api(served, "POST", f"/tickets/{polres['id']}/reprint", "ayu")[0] == 404
         assert api(served, "POST", f"/tickets/{polres['id']}/reprint", "budi")[0] == 200
         assert api(served, "POST", "/tickets/999999/reprint", "admin")[0] == 404
         status, body = api(served, "POST", f"/tickets/{online['id']}/reprint", "admin")
