@@ -69,6 +69,8 @@ def test_the_page_follows_the_line_and_alerts_when_called(
     act(small_hall, "finish")
     page.wait_for_function("() => document.body.dataset.status === 'done'")
     assert banner.is_hidden()
+    page.locator("#survey-skip").wait_for(state="visible")  # served: the survey comes first
+    page.locator("#survey-skip").tap()
     assert "Layanan selesai" in page.inner_text("main")
 
 
