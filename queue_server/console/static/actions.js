@@ -11,6 +11,8 @@ import { minutesSince } from "./time.js";
 
 // After these, today's figures and no-shows differ.
 const AFTER_TODAY = new Set(["finish", "no-show", "transfer", "call-next"]);
+// The actions that call a ticket: the hall hears it, or the server says it did not.
+const CALLS = new Set(["call-next", "call", "recall", "resume"]);
 // Refusals that only mean the hall moved on (another counter was quicker, a double press):
 // say so plainly and show the queue as it is now.
 const MOVED_ON = new Set(["invalid_transition", "unknown_ticket", "counter_busy",
@@ -35,6 +37,14 @@ async function act(name, body = {}, ticketCode = null) {
       await refreshCounter();
     } else {
       hideNotice(); // a stale "not now" or refusal no longer holds
+      // A call the displays never heard (the server could not publish it) stays said until
+      // a call goes through; the officer recalls it.
+      if (out.announced === false) {
+        S.unheard = { counter: S.counterId,
+          code: out.ticket?.code ?? out.counter.current?.code ?? "—" };
+      } else if (CALLS.has(name)) {
+        S.unheard = null;
+      }
       answered(out.counter); // a closed counter sends the officer back to the choice
     }
     if (AFTER_TODAY.has(name)) loadToday();

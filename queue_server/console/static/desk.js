@@ -39,6 +39,9 @@ function render() {
     ((cur.called_at ? Date.parse(cur.called_at) : serverNow()) - Date.parse(cur.issued_at))
     / 60000))) : "—";
   tick();
+  const unheard = S.unheard?.counter === S.counterId ? S.unheard.code : null; // this counter's
+  $("unheard").hidden = !unheard;
+  $("unheard").textContent = unheard ? t("msg.unheard", { code: unheard }) : "";
 
   const allowedNow = new Set(c.allowed_actions || []);
   for (const button of document.querySelectorAll("#actions [data-action]")) {

@@ -105,6 +105,7 @@ function stateBadge(state, text = t(`state.${state}`)) {
 function render() {
   const data = S.data;
   if (!data) return;
+  renderUnheard(data);
   renderCounters(data);
   renderServices(data);
   renderKiosks(data);
@@ -112,6 +113,19 @@ function render() {
   renderFailedPrints(data);
   renderRunningText(data);
   renderChanges(data);
+}
+
+// Calls no display heard (the server could not publish them), and whether the link between
+// the servers (the message queue) is down: the supervisor has the officer recall them.
+function renderUnheard(data) {
+  const calls = data.unannounced_calls || [];
+  const names = Object.fromEntries(data.counters.map((c) => [c.id, c.name]));
+  $("unheard-calls").replaceChildren(...calls.map((c) => h("li", { dataset: { ticket: c.code } },
+    h("strong", { text: c.code }), ` ${names[c.counter] ?? c.counter ?? "—"} · `,
+    h("time", { datetime: c.at, text: timeOfDay(c.at) }))));
+  $("unheard-block").hidden = calls.length === 0;
+  $("queue-down").hidden = data.message_queue_ok !== false;
+  $("unheard-card").hidden = calls.length === 0 && data.message_queue_ok !== false;
 }
 
 function renderCounters(data) {

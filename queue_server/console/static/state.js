@@ -9,6 +9,7 @@ export const S = {
   services: [], // every service, for the transfer dialog
   choices: [], // the counters offered on the choose view
   busy: false, // an action is on its way
+  unheard: null, // {counter, code}: a call no display heard (the server said announced: false)
 };
 
 // Going to another view: `go.choose(message)`, `go.desk(id, counter)`; filled in by
