@@ -94,6 +94,9 @@ class Hub:
                 lambda session: self._publication(session, calls).calls(), calls)
         if not sent:
             self._not_announced(calls)
+        elif calls and self.unannounced:
+            heard = {call.ticket_id for call in calls}  # recalled since: no longer missed
+            self.unannounced = [entry for entry in self.unannounced if entry[1] not in heard]
         if self.coalesce_s <= 0:
             self.flush(found)
             return

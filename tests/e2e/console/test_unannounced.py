@@ -51,6 +51,12 @@ def queue_ok(served: ServedHall) -> bool:
         return bool(json.load(answer).get("message_queue", {}).get("ok"))
 
 
+def missed_codes(served: ServedHall) -> list[str]:
+    status, floor = call_api(served, "GET", "/overview", "sari")
+    assert status == 200, floor
+    return [call["code"] for call in floor["unannounced_calls"]]
+
+
 def test_the_console_says_a_call_was_not_heard_until_a_recall_goes_through(
         browser: Any, redis_hall: ServedHall, own_redis: OwnRedis) -> None:
     issue(redis_hall, "KTP")
@@ -64,6 +70,7 @@ def test_the_console_says_a_call_was_not_heard_until_a_recall_goes_through(
         page.keyboard.press("n")
     assert answer.value.json()["announced"] is False
     wait_current(page, "A-001", "called")  # the call stands
+    assert missed_codes(redis_hall) == ["A-001"]
     page.wait_for_selector("#unheard:not([hidden])")
     assert page.inner_text("#unheard") == \
         "A-001 tidak terdengar di layar aula (gangguan server). Tekan Panggil ulang (U)."
@@ -92,6 +99,7 @@ def test_the_console_says_a_call_was_not_heard_until_a_recall_goes_through(
         assert time.monotonic() < deadline, "recalls were never announced again"
         time.sleep(1)
     page.wait_for_selector("#unheard", state="hidden")
+    assert missed_codes(redis_hall) == []  # heard at last: off the supervisor's list too
     assert page.errors == []
 
 
