@@ -113,13 +113,15 @@ def agent_joined(session: Session, kiosk_id: str) -> None:
 
 def agent_left(session: Session, kiosk_id: str) -> None:
     """An agent's connection closed. Its presence is cleared unless another connection of the
-    same kiosk (a quick reconnect) has stamped it since."""
+    same kiosk (a quick reconnect) has stamped it since. Not newer than this connection's own
+    last stamp, rather than equal to it: two of its events handled at once may commit their
+    stamps in the other order."""
     stamp = request.environ.get(AGENT_STAMP)
     if stamp is None:
         return
     now = hub().state.clock.now()
     result = session.execute(
-        update(Device).where(Device.id == kiosk_id, Device.agent_seen_at == stamp)
+        update(Device).where(Device.id == kiosk_id, Device.agent_seen_at <= stamp)
         .values(agent_seen_at=None, printer_status=None, printer_status_at=now)
         .execution_options(synchronize_session=False))
     cleared = cast(CursorResult[Any], result).rowcount

@@ -55,8 +55,8 @@ def eventually(check: Callable[[], Any], timeout: float = WAIT_S, every: float =
         time.sleep(every)
 
 
-def agent_connected(hall: ServedHall, connected: bool = True) -> None:
-    eventually(lambda: kiosk_view(hall)["agent_connected"] is connected)
+def agent_connected(hall: ServedHall, connected: bool = True, timeout: float = WAIT_S) -> None:
+    eventually(lambda: kiosk_view(hall)["agent_connected"] is connected, timeout)
 
 
 @pytest.fixture(scope="session")

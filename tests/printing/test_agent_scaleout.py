@@ -11,6 +11,7 @@ import pytest
 import redis
 
 from kiosk.agent import KioskAgent
+from queue_server.queue.printjobs import AGENT_FRESH
 from tests.printing.conftest import (
     CUT,
     KIOSK,
@@ -77,7 +78,9 @@ def test_an_agent_on_one_process_prints_what_the_other_issues(
             assert told["print_status"] == "printed", told
             eventually(lambda: printer.received.count(CUT) == 1)
             assert printer.received.count(ticket["code"].encode()) == 1
-        agent_connected(second, False)
+        # Cleared at once by the first process's disconnect; at the latest its last stamp goes
+        # stale (AGENT_FRESH), which is what a process that missed the disconnect relies on.
+        agent_connected(second, False, timeout=AGENT_FRESH.total_seconds() + 5)
         assert issue(second, "KK")["print_error"] == "no_agent"
     finally:
         page.close()
