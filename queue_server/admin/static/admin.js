@@ -4,7 +4,7 @@ import "./words.js";
 import { $ } from "/static/shared/dom.js";
 import { api } from "/console/static/api.js";
 import { config, setupLanguage, show, t } from "/console/static/page.js";
-import { askSignInAgain, signInView } from "/console/static/signin.js";
+import { askSignInAgain, startSignedIn } from "/console/static/signin.js";
 import { startAudit } from "./audit.js";
 import { startDevices } from "./devices.js";
 import { startHall } from "./hall.js";
@@ -26,17 +26,7 @@ $("signout").addEventListener("click", async () => {
   location.reload();
 });
 
-start();
-
-async function start() {
-  const me = await api.me().catch(() => null);
-  if (!me) {
-    signInView(signedIn);
-    return;
-  }
-  await api.token();
-  signedIn(me);
-}
+startSignedIn(signedIn);
 
 function signedIn(user) {
   S.user = user;

@@ -11,7 +11,7 @@ import { chooseCounter, renderChoices } from "./choose.js";
 import { connect, enterDesk, setLanguage, stopDesk } from "./counter.js";
 import { hideNotice, notice } from "./desk.js";
 import { lang, setupLanguage, show, t, toast } from "./page.js";
-import { askSignInAgain, signInView } from "./signin.js";
+import { askSignInAgain, signInView, startSignedIn } from "./signin.js";
 import { S, changed, go } from "./state.js";
 
 go.choose = (message, tone = "error") => {
@@ -48,22 +48,7 @@ window.addEventListener("pagehide", () => {
   if (S.counterId) api.beacon(`/api/v1/counters/${S.counterId}/leave`);
 });
 
-start();
-
-async function start() {
-  let me = null;
-  try {
-    me = await api.me();
-  } catch (error) {
-    toast(error.message, "error");
-  }
-  if (!me) {
-    signInView(signedIn);
-    return;
-  }
-  await api.token();
-  signedIn(me);
-}
+startSignedIn(signedIn, (error) => toast(error.message, "error"));
 
 function signedIn(user) {
   S.user = user;

@@ -4,7 +4,7 @@ import { $, h } from "/static/shared/dom.js";
 import { connectLive } from "/static/shared/live.js";
 import { api } from "./api.js";
 import { lang, setupLanguage, show, showLive, t, toast } from "./page.js";
-import { askSignInAgain, signInView } from "./signin.js";
+import { askSignInAgain, signInView, startSignedIn } from "./signin.js";
 import { minutes, moment, syncClock, timeOfDay } from "./time.js";
 
 const REFRESH_MS = 15000;
@@ -28,17 +28,7 @@ $("signout").addEventListener("click", async () => {
   signInView(signedIn);
 });
 
-start();
-
-async function start() {
-  const me = await api.me().catch(() => null);
-  if (!me) {
-    signInView(signedIn);
-    return;
-  }
-  await api.token();
-  signedIn(me);
-}
+startSignedIn(signedIn);
 
 async function signedIn(user) {
   S.user = user;

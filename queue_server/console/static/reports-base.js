@@ -5,7 +5,7 @@ import { $ } from "/static/shared/dom.js";
 import { api } from "./api.js";
 import { addWords, show, t } from "./page.js";
 import { WORDS } from "./reports-words.js";
-import { signInView } from "./signin.js";
+import { startSignedIn } from "./signin.js";
 
 addWords(WORDS);
 
@@ -29,7 +29,5 @@ export async function signedIn(onReady, forbidden = "rep.forbidden") {
     if (user.role === "officer") showError(new Error(t(forbidden)));
     else onReady(user);
   };
-  const user = await api.me().catch(() => null);
-  if (user) ready(user);
-  else signInView(ready);
+  await startSignedIn(ready);
 }

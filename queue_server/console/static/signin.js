@@ -24,6 +24,23 @@ async function submitSignIn(userField, passField, errorField) {
   }
 }
 
+/** A staff page's start: the user already signed in on this browser (with a fresh CSRF
+ * token), else the sign-in view; then `onSignedIn(user)`. `onError` hears a failed check. */
+export async function startSignedIn(onSignedIn, onError = () => {}) {
+  let me = null;
+  try {
+    me = await api.me();
+  } catch (error) {
+    onError(error);
+  }
+  if (!me) {
+    signInView(onSignedIn);
+    return;
+  }
+  await api.token();
+  onSignedIn(me);
+}
+
 export function signInView(onSignedIn) {
   show("signin");
   const form = $("signin-form");
