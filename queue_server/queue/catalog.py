@@ -76,7 +76,7 @@ def _read(session: Session) -> Catalog:
     for counter_id, service_id in session.execute(
             select(counter_services.c.counter_id, counter_services.c.service_id)
             .join(Counter, counter_services.c.counter_id == Counter.id)
-            .order_by(counter_services.c.counter_id, counter_services.c.service_id)):
+            .order_by(counter_services.c.counter_id, counter_services.c.position)):
         if services[service_id].active:
             served.setdefault(counter_id, []).append(service_id)
     return Catalog(
