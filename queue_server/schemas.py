@@ -110,6 +110,14 @@ class EmptyRequest(Request):
 
 # --- Answers --------------------------------------------------------------------------------
 
+class Bilingual(Model):
+    """One text in both languages a page may show, so a page switching language needs no
+    new request."""
+
+    id: str = Field(description="Bahasa Indonesia")
+    en: str = Field(description="English")
+
+
 class ServiceOut(Model):
     code: str
     name: str
@@ -117,7 +125,7 @@ class ServiceOut(Model):
     open: bool
     closed_reason: str | None = Field(description="Reason code when not open, e.g. "
                                                   "'quota_reached', 'not_open_yet'")
-    closed_message: str | None = Field(description="The reason in the requested language")
+    closed_message: Bilingual | None = Field(description="The reason, to show the visitor")
     waiting: int
     quota: int | None
     quota_left: int | None

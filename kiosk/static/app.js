@@ -81,7 +81,7 @@ export function service(code = state.serviceCode) {
 }
 
 export function closedText(s) {
-  const messages = s.closed_messages || {};
+  const messages = s.closed_message || {};
   return messages[words.lang] || messages.id || messages.en || t("closed");
 }
 

@@ -71,18 +71,7 @@ function fillChrome() {
 function applySnapshot(data) {
   const shape = (list) => list.map((a) => `${a.code}:${a.services.map((s) => s.code)}`).join();
   const before = shape(state.agencies);
-  const previous = new Map(state.agencies.flatMap((a) => a.services.map((s) => [s.code, s])));
-  state.agencies = data.agencies.map((a) => ({
-    ...a,
-    services: a.services.map((s) => {
-      // The snapshot gives the reason in one language; keep the other while it still holds.
-      const earlier = previous.get(s.code);
-      const messages = earlier && earlier.closed_reason === s.closed_reason
-        ? { ...earlier.closed_messages } : {};
-      if (s.closed_message) messages[data.language || words.lang] = s.closed_message;
-      return { ...s, closed_messages: s.open ? {} : messages };
-    }),
-  }));
+  state.agencies = data.agencies;
   if (state.unauthorized) return;
   if (state.screen === "loading" || state.screen === "setup") return show("start");
   if (before !== shape(state.agencies) && state.screen !== "result") {
@@ -101,7 +90,7 @@ function applyQueue(event) {
   Object.assign(s, {
     waiting: event.waiting, open: event.open, closed_reason: event.closed_reason,
     quota_left: event.quota_left, estimated_wait_min: event.estimated_wait_min,
-    closed_messages: event.open ? {} : { ...(event.closed_message || {}) },
+    closed_message: event.closed_message,
   });
   a.waiting = event.agency_waiting;
   refresh();

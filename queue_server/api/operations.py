@@ -121,7 +121,7 @@ def _register_console(bp: Blueprint) -> None:
     def floor_overview() -> OverviewOut:
         user = require_user(*MANAGERS)
         windows = runtime().windows
-        floor = overview(db(), now(), user, language(),
+        floor = overview(db(), now(), user,
                          lambda counter_id: presence.is_live(windows, counter_id))
         mine = {counter.id for counter in floor.counters}
         missed = [(at, ticket_id, counter) for at, ticket_id, counter in hub().unannounced

@@ -27,7 +27,7 @@ def register(bp: Blueprint) -> None:
                       "estimated wait", auth=("bearer",), errors=(401, 429))
     def list_services() -> ServicesOut:
         limit_public("services", 120)
-        return services_overview(db(), now(), language())
+        return services_overview(db(), now())
 
     @endpoint(bp, "POST", "/tickets", tag="tickets", body=IssueRequest,
               answers={201: TicketOut}, auth=("bearer", "session"),

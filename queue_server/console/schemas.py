@@ -9,7 +9,7 @@ from pydantic import Field
 
 from queue_server.models import CounterState, TicketStatus
 from queue_server.queue.printjobs import PrinterState
-from queue_server.schemas import Model, OfficerOut, QueueItem, Request
+from queue_server.schemas import Bilingual, Model, OfficerOut, QueueItem, Request
 
 # --- Requests -------------------------------------------------------------------------------
 
@@ -106,7 +106,7 @@ class OverviewService(Model):
     agency_name: str
     open: bool
     closed_reason: str | None
-    closed_message: str | None
+    closed_message: Bilingual | None
     closed_today: str | None = Field(description="The supervisor's reason, when closed today")
     waiting: int
     longest_wait_min: int

@@ -50,7 +50,7 @@ RECENT_CHANGES = 20
 
 
 
-def overview(session: Session, now: datetime, user: User, language: str,
+def overview(session: Session, now: datetime, user: User,
              console_live: Callable[[str], bool]) -> OverviewOut:
     """The supervisor's floor: counters, queues, kiosks' printers, today's changes."""
     site = get_site(session)
@@ -90,7 +90,7 @@ def overview(session: Session, now: datetime, user: User, language: str,
         .options(selectinload(Ticket.service)))}
     rows = {row.service_id: row for row in session.scalars(
         select(ServiceDay).where(ServiceDay.day == day, ServiceDay.service_id.in_(service_ids)))}
-    public = {s.code: s for agency in services_overview(session, now, language).agencies
+    public = {s.code: s for agency in services_overview(session, now).agencies
               for s in agency.services}
 
     counter_items = []
@@ -161,7 +161,7 @@ def staff_view(session: Session, now: datetime, hall: HallConfig, key: str,
                language: str) -> dict[str, Any]:
     """A dashboard's start: the services and counters of the user's agencies."""
     user: User = find_active(session, User, int(key))
-    overview = services_overview(session, now, language)
+    overview = services_overview(session, now)
     everything = user.role is Role.ADMIN
     codes = {agency.code for agency in user.agencies}
     return {

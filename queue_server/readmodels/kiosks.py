@@ -77,7 +77,7 @@ def status_payload(ticket: Ticket) -> dict[str, Any]:
 def kiosk_view(session: Session, now: datetime, hall: HallConfig, key: str,
                language: str) -> dict[str, Any]:
     kiosk: Device = find_active(session, Device, key)
-    overview = services_overview(session, now, language)
+    overview = services_overview(session, now)
     return {"kiosk": {"id": kiosk.id, "name": kiosk.name,
                       "printer_status": kiosk.printer_status},
             "language": language, **overview.model_dump(mode="json")}

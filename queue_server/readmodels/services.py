@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from queue_server.models import Agency, Service, ServiceDay, Site, Ticket, TicketStatus
 from queue_server.queue.availability import availability
 from queue_server.queue.common import get_site, site_time
+from queue_server.queue.errors import DomainError
 from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, service_loads
-from queue_server.schemas import AgencyOut, ServiceOut, ServicesOut
+from queue_server.schemas import AgencyOut, Bilingual, ServiceOut, ServicesOut
 
 
-def services_overview(session: Session, now: datetime, language: str = "id") -> ServicesOut:
+def services_overview(session: Session, now: datetime) -> ServicesOut:
     """Every active agency with its services: open or not (and why), waiting, quota left and
     the wait a visitor taking a ticket now can expect."""
     site = get_site(session)
@@ -41,7 +42,7 @@ def services_overview(session: Session, now: datetime, language: str = "id") -> 
                 code=service.code, name=service.name, prefix=service.prefix,
                 open=refusal is None,
                 closed_reason=refusal.code if refusal else None,
-                closed_message=refusal.message(language) if refusal else None,
+                closed_message=closed_message(refusal),
                 waiting=load.waiting, quota=state.quota, quota_left=state.quota_left,
                 estimated_wait_min=estimated_wait_minutes(load, load.waiting),
                 target_minutes=service.target_minutes,
@@ -50,6 +51,14 @@ def services_overview(session: Session, now: datetime, language: str = "id") -> 
             code=agency.code, name=agency.name, short_name=agency.short_name,
             colour=agency.colour, waiting=sum(i.waiting for i in items), services=items))
     return ServicesOut(agencies=answer)
+
+
+def closed_message(refusal: DomainError | None) -> Bilingual | None:
+    """Why a service takes no ticket now, in both languages: the one shape the services list,
+    the `queue_changed` event and the overview share."""
+    if refusal is None:
+        return None
+    return Bilingual(id=refusal.message("id"), en=refusal.message("en"))
 
 
 def waiting_per_agency(session: Session, day: date, agency_ids: Iterable[int]) -> dict[int, int]:
@@ -90,8 +99,7 @@ def _queue_state(site: Site, local: datetime, service: Service, row: ServiceDay 
         "waiting": load.waiting, "agency_waiting": agency_waiting,
         "open": refusal is None,
         "closed_reason": refusal.code if refusal else None,
-        "closed_message": {"id": refusal.message("id"), "en": refusal.message("en")}
-        if refusal else None,
+        "closed_message": message.model_dump() if (message := closed_message(refusal)) else None,
         "quota_left": state.quota_left,
         "estimated_wait_min": estimated_wait_minutes(load, load.waiting),
     }

@@ -66,7 +66,7 @@ def test_close_and_reopen_a_service_for_today(api: Api) -> None:
     assert closed["closed_today"] == "Jaringan SIAK terputus"
     shown = kiosk_service(api, "KTP")
     assert (shown["open"], shown["closed_reason"]) == (False, "closed_today")
-    assert "Jaringan SIAK terputus" in shown["closed_message"]
+    assert "Jaringan SIAK terputus" in shown["closed_message"]["id"]
     _error(_post(api, "sari", "/services/KTP/close", reason="lagi"), 409, "already_closed")
     _ok(_post(api, "sari", "/services/KTP/reopen", reason="Jaringan pulih"))
     assert kiosk_service(api, "KTP")["open"] is True

@@ -146,7 +146,7 @@ function renderCounters(data) {
 function renderServices(data) {
   $("services-table").tBodies[0].replaceChildren(...data.services.map((s) => {
     const state = s.open ? stateBadge("open", t("ov.open"))
-      : stateBadge(s.closed_today ? "closed_today" : "refused", s.closed_message || t("state.closed"));
+      : stateBadge(s.closed_today ? "closed_today" : "refused", s.closed_message?.[lang()] || t("state.closed"));
     const quota = s.quota === null ? `${s.issued} / ${t("ov.unlimited")}` : `${s.issued} / ${s.quota}`;
     const buttons = s.manageable ? h("div", { class: "cell-buttons" },
       h("button", { type: "button", class: "small", text: t("ov.change_quota"),

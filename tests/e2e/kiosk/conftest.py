@@ -42,8 +42,8 @@ def issue(hall: ServedHall, service: str, **extra: Any) -> dict[str, Any]:
     return dict(ticket)
 
 
-def service_state(hall: ServedHall, code: str, lang: str = "id") -> dict[str, Any]:
-    status, body = api(hall, "GET", f"/services?lang={lang}", KIOSK)
+def service_state(hall: ServedHall, code: str) -> dict[str, Any]:
+    status, body = api(hall, "GET", "/services", KIOSK)
     assert status == 200
     for agency in body["agencies"]:
         for service in agency["services"]:

@@ -34,7 +34,7 @@ def test_a_full_quota_greys_the_service_live_with_the_reason(
         issue(early_hall, "KTP")
 
     page.wait_for_selector("[data-service=KTP].closed")
-    reason = service_state(early_hall, "KTP")["closed_message"]
+    reason = service_state(early_hall, "KTP")["closed_message"]["id"]
     assert reason.startswith("Kuota hari ini habis")
     assert reason in card.inner_text()
     card.tap(force=True)  # a visitor may still touch it
@@ -54,7 +54,7 @@ def test_a_service_not_yet_issuing_says_from_when(early_hall: ServedHall,
     card = page.locator("[data-service=PASPOR]")
     assert "closed" in (card.get_attribute("class") or "")
     assert card.get_attribute("aria-disabled") == "true"
-    expected = service_state(early_hall, "PASPOR")["closed_message"]
+    expected = service_state(early_hall, "PASPOR")["closed_message"]["id"]
     assert "08" in expected
     assert expected in card.inner_text()
     card.tap(force=True)  # a visitor may still touch it
@@ -63,7 +63,7 @@ def test_a_service_not_yet_issuing_says_from_when(early_hall: ServedHall,
 
     page.locator("#lang").tap()
     awake(page, "services")
-    english = service_state(early_hall, "PASPOR", lang="en")["closed_message"]
+    english = service_state(early_hall, "PASPOR")["closed_message"]["en"]
     page.wait_for_function(
         "text => document.querySelector('[data-service=PASPOR]').innerText.includes(text)",
         arg=english)
