@@ -14,6 +14,7 @@ from queue_server import context
 from queue_server.admin.pages import bp as admin_bp
 from queue_server.api import init_api
 from queue_server.api.displays import display_for_caller
+from queue_server.booking import bp as booking_bp
 from queue_server.clock import Clock
 from queue_server.console import bp as console_bp
 from queue_server.extensions import csrf, login_manager, socketio
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.register_blueprint(kiosk_blueprint(hall.site.name, hall.site.short_name,
                                            [kiosk.id for kiosk in hall.kiosks]))
     app.register_blueprint(ticket_page_bp)
+    app.register_blueprint(booking_bp)  # /ambil: a visitor takes a number from a phone
     app.register_blueprint(start_bp)  # `/`: the hall's pages and the staff's guides
     app.register_blueprint(survey_bp)  # the counter's rating screen, the SKM report page
 

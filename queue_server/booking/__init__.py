@@ -1,0 +1,41 @@
+"""The public booking page, `/ambil`: take today's number or book a time from a phone.
+
+One light page (no framework, no live connection): the server renders the shell with the
+hall's day and zone; a small module walks the visitor through agency → service → when →
+phone number → the e-ticket, using the public booking API (`/api/v1/bookings/...`). Every
+refusal's words come from that API, in the visitor's language.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
+
+from queue_server.context import db, now, runtime
+from queue_server.queue.common import get_site, service_day
+
+bp = Blueprint("booking", __name__, url_prefix="/ambil", template_folder="templates",
+               static_folder="static", static_url_path="/static")
+
+DAYS_AHEAD = 7  # the dates offered for an appointment, today included
+
+
+@bp.get("")
+def booking_page() -> ResponseReturnValue:
+    # Indonesian unless the address asks for English, as the ticket page does.
+    lang = "en" if request.args.get("lang") == "en" else "id"
+    site = runtime().hall.site
+    today = service_day(get_site(db()), now())
+    config = {
+        "lang": lang, "site": site.short_name, "timezone": site.timezone,
+        "timezone_label": site.timezone_label, "today": today.isoformat(),
+        "days": [(today + timedelta(days=n)).isoformat() for n in range(DAYS_AHEAD)],
+    }
+    body = render_template("booking/page.html", config=config, lang=lang)
+    response = Response(body)
+    # The page holds nothing personal, but an e-ticket on it does once booked.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
