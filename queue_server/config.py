@@ -152,6 +152,14 @@ class Site(Strict):
         return value
 
 
+class Slots(Strict):
+    """Appointments: slots of `length_minutes` from the service's `open` to its `cutoff` on
+    each day it works, leaving out breaks and holidays; `capacity` bookings each."""
+
+    length_minutes: int = Field(ge=5, le=240)
+    capacity: int = Field(ge=1, le=500)
+
+
 class Service(Strict):
     code: Code
     name: Text
@@ -165,6 +173,11 @@ class Service(Strict):
     hours: WeeklyHours | None = None
     outcomes: tuple[Text, ...] = ()
     outcome_required: bool = False
+    # Remote taking (see Remote): this service's share of its quota, in percent (None: the
+    # hall's remote.remote_share); whether a booking asks for the NIK; appointment slots.
+    remote_share: int | None = Field(default=None, ge=0, le=100)
+    asks_nik: bool = False
+    slots: Slots | None = None
 
     @model_validator(mode="after")
     def _outcomes_to_choose(self) -> Service:
@@ -262,6 +275,35 @@ class Rules(Strict):
     target_wait_minutes: int = Field(default=30, ge=1, le=600)
 
 
+class Remote(Strict):
+    """Taking a number from home (docs/remote.md). Off unless `enabled`."""
+
+    enabled: bool = False
+    # Percent of each service's daily quota kept for remote bookings, unless the service
+    # sets its own; walk-ins cannot take it while remote taking is open, remote bookings
+    # cannot take more. 0 (here or on a service): no remote taking for it.
+    remote_share: int = Field(default=0, ge=0, le=100)
+    days_ahead: int = Field(default=7, ge=0, le=60)  # appointments up to this many days ahead
+    # Remote taking for a day closes this long before the day's cutoff (the last walk-in).
+    cutoff_minutes: int = Field(default=60, ge=0, le=720)
+    # The arrival window around the slot (or the estimated call) keeps the booked place.
+    arrive_before_minutes: int = Field(default=30, ge=0, le=240)
+    arrive_after_minutes: int = Field(default=15, ge=0, le=240)
+    # After the window, a check-in joins at the back of the line until this much later;
+    # then the booking expires and its quota is given back.
+    late_grace_minutes: int = Field(default=60, ge=0, le=720)
+    few_ahead: int = Field(default=3, ge=1, le=50)  # the "few ahead" alert (page, webhook)
+    # The hall's SMS/WhatsApp gateway: events are POSTed here as JSON (None: no webhook).
+    webhook_url: str | None = None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("webhook_url must start with http:// or https:// and name a host")
+        return value
+
+
 class HallConfig(Strict):
     site: Site
     agencies: tuple[Agency, ...] = Field(min_length=1)
@@ -270,9 +312,16 @@ class HallConfig(Strict):
     displays: tuple[Display, ...] = ()
     survey_screens: tuple[SurveyScreen, ...] = ()
     rules: Rules = Rules()
+    remote: Remote = Remote()
 
     def service_hours(self, service: Service) -> WeeklyHours:
         return service.hours or self.site.hours
+
+    def remote_share(self, service: Service) -> int:
+        """The service's share in effect: 0 when the hall takes no remote bookings."""
+        if not self.remote.enabled:
+            return 0
+        return self.remote.remote_share if service.remote_share is None else service.remote_share
 
 
 def reference_problems(config: HallConfig) -> list[str]:

@@ -93,6 +93,10 @@ class Channel(enum.StrEnum):
 
 
 class TicketStatus(enum.StrEnum):
+    # A remote ticket or appointment not yet checked in: not in the calling line (the
+    # waiting order only takes WAITING). Checked in, it becomes WAITING; never checked in,
+    # EXPIRED at the end of its window (queue/remote expiry).
+    BOOKED = "booked"
     WAITING = "waiting"
     CALLED = "called"
     SERVING = "serving"
@@ -128,6 +132,8 @@ class Site(Base):
     recalls_before_no_show: Mapped[int] = mapped_column(default=2)
     late_return_places: Mapped[int] = mapped_column(default=3)
     running_text: Mapped[str] = mapped_column(Text, default="")
+    # The hall's remote-booking rules (config.RemoteRules as JSON; {} = remote taking off).
+    remote: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class Agency(Base):
@@ -163,6 +169,14 @@ class Service(Base):
     outcome_required: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # Remote taking, copied from config.yaml as in effect (the service's or the hall's):
+    # the percentage of the daily quota kept for remote bookings (0: no remote taking), how
+    # long before the day's cutoff remote taking closes, whether a NIK is asked, and the
+    # appointment slots ({"length_minutes", "capacity"}; None: today's queue only).
+    remote_share: Mapped[int] = mapped_column(default=0, server_default="0")
+    remote_cutoff_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    asks_nik: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    slots: Mapped[dict[str, Any] | None] = mapped_column()
 
     agency: Mapped[Agency] = relationship(back_populates="services")
 
@@ -177,6 +191,9 @@ class ServiceDay(Base):
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     day: Mapped[date] = mapped_column(Date)
     issued: Mapped[int] = mapped_column(default=0)
+    # Of `issued`, the remote bookings: they may not pass the service's remote share, and
+    # walk-ins may not take that share while remote taking is open.
+    remote_issued: Mapped[int] = mapped_column(default=0, server_default="0")
     quota_override: Mapped[int | None]
     closed_reason: Mapped[str | None] = mapped_column(String(200))
 
@@ -260,6 +277,12 @@ class Device(Base):
     # A kiosk's print agent: stamped when it connects and at each status report, cleared when
     # it leaves; a stamp older than a few reports means it is gone (queue/printjobs.py).
     agent_seen_at: Mapped[datetime | None]
+    # A display's own running text; None: the hall's (Site.running_text).
+    running_text: Mapped[str | None] = mapped_column(Text)
+
+
+# A ticket still holding its place or its booking: one per phone (and NIK) per service per day.
+HOLDING = "status IN ('booked', 'waiting', 'called', 'serving', 'parked')"
 
 
 class Ticket(Base):
@@ -271,6 +294,16 @@ class Ticket(Base):
               sqlite_where=text("status IN ('called', 'serving')"),
               postgresql_where=text("status IN ('called', 'serving')")),
         Index("ix_tickets_queue", "status", "service_id", "priority", "queue_key"),
+        # Typed at the kiosk without a service: unique over the whole day.
+        UniqueConstraint("service_day", "booking_code", name="uq_tickets_booking_code"),
+        # Anti-hoarding, held by the database whatever races the code above loses.
+        Index("ux_tickets_phone_booking", "issued_service_id", "service_day", "phone_hash",
+              unique=True, sqlite_where=text(f"phone_hash IS NOT NULL AND {HOLDING}"),
+              postgresql_where=text(f"phone_hash IS NOT NULL AND {HOLDING}")),
+        Index("ux_tickets_nik_booking", "issued_service_id", "service_day", "nik_hash",
+              unique=True, sqlite_where=text(f"nik_hash IS NOT NULL AND {HOLDING}"),
+              postgresql_where=text(f"nik_hash IS NOT NULL AND {HOLDING}")),
+        Index("ix_tickets_booked", "status", "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -302,6 +335,22 @@ class Ticket(Base):
     last_called_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]  # done, no-show, cancelled or expired
+    # Remote tickets and appointments (Channel.ONLINE). issued_at is set again at check-in,
+    # when the visitor joins the line, so waits are counted from arrival.
+    booked_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]
+    slot_start: Mapped[datetime | None]  # an appointment's time; None: today's queue
+    # Checked in between these, the booked place is kept; later, until expires_at, the
+    # ticket joins at the back; after expires_at it is expired (its quota given back).
+    arrive_from: Mapped[datetime | None]
+    arrive_until: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    booking_code: Mapped[str | None] = mapped_column(String(8))
+    # Keyed HMAC-SHA256 (hex) of the normalised number, and its last digits for staff.
+    phone_hash: Mapped[str | None] = mapped_column(String(64))
+    phone_last4: Mapped[str | None] = mapped_column(String(4))
+    nik_hash: Mapped[str | None] = mapped_column(String(64))
+    nik_last4: Mapped[str | None] = mapped_column(String(4))
 
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
     counter: Mapped[Counter | None] = relationship()
@@ -334,6 +383,28 @@ class CounterEvent(Base):
     at: Mapped[datetime] = mapped_column(index=True)  # reports read a time range
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class WebhookDelivery(Base):
+    """The outbox of the hall's webhook: written in the event's own transaction, posted by a
+    background sender (queue_server/webhooks) with retries. One row per ticket per event."""
+
+    __tablename__ = "webhook_outbox"
+    __table_args__ = (UniqueConstraint("ticket_id", "event"),
+                      Index("ix_webhook_outbox_due", "delivered_at", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    event: Mapped[str] = mapped_column(String(20))  # booked, few_ahead, called, expired
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime]
+    # When a sender may take it next: a claim moves it forward (a lease), a failure by the
+    # backoff; delivered_at ends it, as does giving up (failed_at) after the last attempt.
+    next_attempt_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    delivered_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
 
 
 class ServiceDayEvent(Base):

@@ -41,6 +41,7 @@ def _apply_site(session: Session, config: HallConfig) -> None:
     site.recalls_before_no_show = config.rules.recalls_before_no_show
     site.late_return_places = config.rules.late_return_places
     site.running_text = site.running_text or ""
+    site.remote = config.remote.model_dump(mode="json") if config.remote.enabled else {}
     session.add(site)
 
 
@@ -67,6 +68,10 @@ def _apply_agencies(session: Session, config: HallConfig) -> dict[str, Service]:
             service.hours = config.service_hours(item).model_dump(mode="json")
             service.outcomes = list(item.outcomes)
             service.outcome_required = item.outcome_required
+            service.remote_share = config.remote_share(item)
+            service.remote_cutoff_minutes = config.remote.cutoff_minutes
+            service.asks_nik = item.asks_nik
+            service.slots = item.slots.model_dump() if item.slots and service.remote_share else None
             service.position, service.active = service_position, True
             session.add(service)
             services[item.code] = service
