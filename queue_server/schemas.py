@@ -211,6 +211,9 @@ class QueueItem(Model):
     waited_min: int
     print_failed: bool = Field(default=False,
                                description="Its kiosk could not print it (staff may reprint)")
+    channel: Channel = Field(default=Channel.KIOSK, description="kiosk, online or counter")
+    slot_start: datetime | None = Field(default=None,
+                                        description="An appointment's slot (UTC); null otherwise")
 
 
 class CurrentTicket(QueueItem):
@@ -238,6 +241,9 @@ class CounterOut(Model):
     services: list[str]
     current: CurrentTicket | None
     waiting: list[QueueItem]
+    waiting_total: int = Field(default=0, description="Everyone waiting for this counter's "
+                               "services; `waiting` lists only the first 30 of them, in "
+                               "calling order")
     parked: list[QueueItem]
     allowed_actions: list[str] = Field(
         description="The officer's actions the server accepts now, of: open, break, close, "
