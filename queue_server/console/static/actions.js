@@ -4,7 +4,7 @@ import { $ } from "/static/shared/dom.js";
 import { api } from "./api.js";
 import { answered, loadServices, loadToday, refreshCounter, serviceName } from "./counter.js";
 import { allowed, hideNotice, notice } from "./desk.js";
-import { askOutcome, askReason, askTransfer } from "./dialogs.js";
+import { askOutcome, askTicketReason, askTransfer } from "./dialogs.js";
 import { config, t, toast } from "./page.js";
 import { S, changed, go } from "./state.js";
 import { minutesSince } from "./time.js";
@@ -120,13 +120,13 @@ export async function reprintTicket(item) {
 }
 
 export async function callTicket(item) {
-  const reason = await askReason("call", item, t("call.text",
+  const reason = await askTicketReason("call", item, t("call.text",
     { service: serviceName(item.service), minutes: minutesSince(item.issued_at) }));
   if (reason) await act("call", { ticket_id: item.id, reason }, item.code);
 }
 
 export async function removeTicket(item) {
-  const reason = await askReason("remove", item, t("remove.text"));
+  const reason = await askTicketReason("remove", item, t("remove.text"));
   if (!reason) return;
   try {
     await api.post(`/api/v1/tickets/${item.id}/remove`, { reason });

@@ -2,10 +2,7 @@
 // officer cancels); what is then done with it is actions.js's business.
 import { $, h } from "/static/shared/dom.js";
 import { t } from "./page.js";
-
-for (const button of document.querySelectorAll("dialog [data-close]")) {
-  button.addEventListener("click", () => button.closest("dialog").close());
-}
+import { askReason } from "./reason.js";
 
 /** Resolve with the chosen outcome (null: none) of finishing `cur`, undefined if cancelled. */
 export function askOutcome(cur) {
@@ -143,30 +140,7 @@ export function askTransfer(cur, services, ownAgency) {
 }
 
 /** Resolve with the reason (recorded) for calling or removing a chosen ticket. */
-export function askReason(mode, item, text) {
-  return new Promise((resolve) => {
-    const dialog = $("ticket-dialog");
-    const reason = $("ticket-reason");
-    $("ticket-title").textContent = t(`${mode}.title`, { code: item.code });
-    $("ticket-text").textContent = text;
-    $("ticket-submit").textContent = mode === "call" ? t("act.call") : t("act.remove");
-    $("ticket-error").textContent = "";
-    reason.value = "";
-    let settled = false;
-    $("ticket-form").onsubmit = (event) => {
-      event.preventDefault();
-      const given = reason.value.trim();
-      if (!given) {
-        $("ticket-error").textContent = t("reason.missing");
-        reason.focus();
-        return;
-      }
-      settled = true;
-      dialog.close();
-      resolve(given);
-    };
-    dialog.onclose = () => { if (!settled) resolve(undefined); };
-    dialog.showModal();
-    reason.focus();
-  });
+export function askTicketReason(mode, item, text) {
+  return askReason("ticket", { title: t(`${mode}.title`, { code: item.code }), text,
+    submit: mode === "call" ? t("act.call") : t("act.remove") });
 }

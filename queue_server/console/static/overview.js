@@ -5,6 +5,7 @@ import { connectLive } from "/static/shared/live.js";
 import { api } from "./api.js";
 import { lang, setupLanguage, show, showLive, t, toast } from "./page.js";
 import { askSignInAgain, signInView, startSignedIn } from "./signin.js";
+import { askReason } from "./reason.js";
 import { minutes, moment, syncClock, timeOfDay } from "./time.js";
 
 const REFRESH_MS = 15000;
@@ -244,71 +245,35 @@ $("running-form").addEventListener("submit", async (event) => {
   }
 });
 
-for (const button of document.querySelectorAll("dialog [data-close]")) {
-  button.addEventListener("click", () => button.closest("dialog").close());
-}
-
 // A counter whose console is gone: the supervisor closes it, with the reason recorded.
-function closeCounter(counter) {
-  const dialog = $("op-dialog");
-  const reason = $("op-reason");
-  $("op-title").textContent = t("op.close_counter_title", { counter: counter.name });
-  $("op-text").textContent = t("op.close_counter_text");
+async function closeCounter(counter) {
   $("op-quota-field").hidden = true;
-  reason.value = "";
-  $("op-error").textContent = "";
-  $("op-form").onsubmit = async (event) => {
-    event.preventDefault();
-    const text = reason.value.trim();
-    if (!text) {
-      $("op-error").textContent = t("reason.missing");
-      reason.focus();
-      return;
-    }
-    try {
-      await api.post(`/api/v1/counters/${encodeURIComponent(counter.id)}/close-left`, { reason: text });
-      dialog.close();
-      toast(t("op.counter_closed", { counter: counter.name }));
-      await load();
-    } catch (error) {
-      $("op-error").textContent = error.message;
-    }
-  };
-  dialog.showModal();
-  reason.focus();
+  const done = await askReason("op", {
+    title: t("op.close_counter_title", { counter: counter.name }),
+    text: t("op.close_counter_text"),
+    send: (reason) => api.post(`/api/v1/counters/${encodeURIComponent(counter.id)}/close-left`,
+      { reason }),
+  });
+  if (!done) return;
+  toast(t("op.counter_closed", { counter: counter.name }));
+  await load();
 }
 
-function operation(kind, service) {
-  const dialog = $("op-dialog");
+// Today's quota, closing or reopening a service: each with the reason recorded.
+async function operation(kind, service) {
   const quota = $("op-quota");
-  const reason = $("op-reason");
-  $("op-title").textContent = t(`op.${kind}_title`, { service: service.name });
-  $("op-text").textContent = kind === "quota"
-    ? t("op.quota_text", { issued: service.issued, configured: service.configured_quota ?? t("ov.unlimited") })
-    : t(`op.${kind}_text`);
   $("op-quota-field").hidden = kind !== "quota";
   quota.value = service.quota ?? "";
-  reason.value = "";
-  $("op-error").textContent = "";
-  $("op-form").onsubmit = async (event) => {
-    event.preventDefault();
-    const text = reason.value.trim();
-    if (!text) {
-      $("op-error").textContent = t("reason.missing");
-      reason.focus();
-      return;
-    }
-    const body = { reason: text };
-    if (kind === "quota") body.quota = quota.value === "" ? null : Number(quota.value);
-    try {
-      await api.post(`/api/v1/services/${encodeURIComponent(service.code)}/${kind}`, body);
-      dialog.close();
-      toast(t("op.saved", { service: service.name }));
-      await load();
-    } catch (error) {
-      $("op-error").textContent = error.message;
-    }
-  };
-  dialog.showModal();
-  (kind === "quota" ? quota : reason).focus();
+  const done = await askReason("op", {
+    title: t(`op.${kind}_title`, { service: service.name }),
+    text: kind === "quota"
+      ? t("op.quota_text", { issued: service.issued, configured: service.configured_quota ?? t("ov.unlimited") })
+      : t(`op.${kind}_text`),
+    focus: kind === "quota" ? quota : null,
+    send: (reason) => api.post(`/api/v1/services/${encodeURIComponent(service.code)}/${kind}`,
+      kind === "quota" ? { reason, quota: quota.value === "" ? null : Number(quota.value) } : { reason }),
+  });
+  if (!done) return;
+  toast(t("op.saved", { service: service.name }));
+  await load();
 }
