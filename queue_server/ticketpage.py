@@ -15,9 +15,9 @@ from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from queue_server.api.auth import over_public_limit
-from queue_server.context import db, runtime
-from queue_server.models import Ticket
-from queue_server.queue.common import zone
+from queue_server.context import db, now, runtime
+from queue_server.models import Ticket, TicketStatus
+from queue_server.queue.common import get_site, service_day, zone
 from queue_server.queue.errors import UnknownTicket
 from queue_server.queue.issuing import find_ticket_by_token
 from queue_server.readmodels.tickets import public_ticket, tracking_url
@@ -35,8 +35,8 @@ PER_MINUTE = 120  # page and QR reads per visitor's address, as the ticket API a
 @bp.before_request
 def _limit() -> Response | None:
     """Public pages are rate-limited like the public API: guessing tokens costs time."""
-    if request.endpoint == "ticketpage.static" or not over_public_limit("ticket-page",
-                                                                        PER_MINUTE):
+    if request.endpoint in ("ticketpage.static", "ticketpage.service_worker") or \
+            not over_public_limit("ticket-page", PER_MINUTE):
         return None
     body = ("Terlalu banyak permintaan; coba lagi sebentar lagi.\n"
             "Too many requests; try again in a minute.\n")
@@ -65,6 +65,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_no_show": "Terlewat",
         "status_cancelled": "Dibatalkan",
         "status_expired": "Tidak berlaku lagi",
+        "status_booked": "Belum check-in",
+        "arrive": "Datang {window}",
+        "window": "antara pukul {start} dan {end} {zone}",
+        "window_day": "{day}, antara pukul {start} dan {end} {zone}",
+        "checkin_how": "Sesampainya di MPP, tunjukkan kode QR ini ke pemindai kios, atau "
+                       "sentuh “Sudah punya tiket?” di kios dan ketik kode pemesanan. Nomor "
+                       "Anda masuk antrean setelah check-in.",
+        "booking_code": "Kode pemesanan",
+        "late_note": "Datang setelah pukul {end}: Anda masuk di antrean paling belakang, "
+                     "paling lambat pukul {expires}.",
+        "few_title": "Giliran Anda hampir tiba",
+        "few_body": "{n} orang lagi di depan Anda. Bersiaplah menuju loket.",
+        "next_body": "Anda berikutnya. Bersiaplah menuju loket.",
+        "alerts_on": "Aktifkan bunyi, getar & notifikasi",
+        "alerts_ready": "Bunyi, getar & notifikasi aktif",
         "called_title": "Nomor Anda dipanggil!",
         "called_go": "Silakan menuju {counter}",
         "called_again": "Panggilan ke-{n}",
@@ -76,11 +91,9 @@ STRINGS: dict[str, dict[str, str]] = {
                         "Hubungi petugas informasi bila Anda masih ingin dilayani.",
         "cancelled_note": "Anda telah keluar dari antrean. Ambil nomor baru di kios bila ingin "
                           "dilayani.",
-        "expired_note": "Hari layanan tiket ini sudah berakhir. Ambil nomor baru di kios.",
-        "waiting_note": "Halaman ini diperbarui otomatis. Anda akan mendengar bunyi dan ponsel "
-                        "bergetar saat nomor Anda dipanggil.",
-        "sound_on": "Aktifkan bunyi & getar",
-        "sound_ready": "Bunyi & getar aktif",
+        "expired_note": "Tiket ini tidak berlaku lagi. Ambil nomor baru di kios.",
+        "waiting_note": "Halaman ini diperbarui otomatis. Ponsel Anda berbunyi dan bergetar "
+                        "saat giliran Anda hampir tiba dan saat nomor Anda dipanggil.",
         "leave": "Saya batal",
         "leave_question": "Batalkan nomor {code}?",
         "leave_detail": "Nomor ini tidak dapat dipakai lagi setelah dibatalkan.",
@@ -95,6 +108,7 @@ STRINGS: dict[str, dict[str, str]] = {
                           "pada tiket Anda, atau tanyakan petugas informasi. Nomor pada tiket "
                           "cetak Anda tetap berlaku.",
         "counter_fallback": "loket",
+        "weekdays": "Senin,Selasa,Rabu,Kamis,Jumat,Sabtu,Minggu",
     },
     "en": {
         "title": "Queue ticket",
@@ -115,6 +129,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_no_show": "Missed",
         "status_cancelled": "Cancelled",
         "status_expired": "No longer valid",
+        "status_booked": "Not checked in yet",
+        "arrive": "Arrive {window}",
+        "window": "between {start} and {end} {zone}",
+        "window_day": "on {day}, between {start} and {end} {zone}",
+        "checkin_how": "At the hall, hold this QR code to a kiosk's scanner, or touch “Already "
+                       "have a ticket?” on a kiosk and type the booking code. Your number "
+                       "joins the queue once you have checked in.",
+        "booking_code": "Booking code",
+        "late_note": "Arriving after {end}, you join at the back of the queue, until "
+                     "{expires} at the latest.",
+        "few_title": "Your turn is near",
+        "few_body": "{n} more people ahead of you. Get ready to go to the counter.",
+        "next_body": "You are next. Get ready to go to the counter.",
+        "alerts_on": "Turn on sound, vibration & notifications",
+        "alerts_ready": "Sound, vibration & notifications on",
         "called_title": "Your number is called!",
         "called_go": "Please go to {counter}",
         "called_again": "Call {n}",
@@ -125,11 +154,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_show_note": "Your number was called but you did not come. Ask the information desk "
                         "if you still want to be served.",
         "cancelled_note": "You have left the queue. Take a new number at a kiosk to be served.",
-        "expired_note": "This ticket's service day is over. Take a new number at a kiosk.",
-        "waiting_note": "This page updates by itself. Your phone will beep and vibrate when "
-                        "your number is called.",
-        "sound_on": "Turn on sound & vibration",
-        "sound_ready": "Sound & vibration on",
+        "expired_note": "This ticket is no longer valid. Take a new number at a kiosk.",
+        "waiting_note": "This page updates by itself. Your phone beeps and vibrates when your "
+                        "turn is near and when your number is called.",
         "leave": "I am leaving",
         "leave_question": "Cancel number {code}?",
         "leave_detail": "A cancelled number cannot be used again.",
@@ -144,6 +171,7 @@ STRINGS: dict[str, dict[str, str]] = {
                           "ticket again, or ask the information desk. The number on your printed "
                           "ticket stays valid.",
         "counter_fallback": "the counter",
+        "weekdays": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
     },
 }
 
@@ -182,15 +210,27 @@ def ticket_page(token: str) -> ResponseReturnValue:
         body = render_template("ticket/not_found.html", t=strings, lang=lang, other=other)
         return _private(Response(body, status=404))
     view: PublicTicketOut = public_ticket(db(), ticket)
-    site = runtime().hall.site
+    hall = runtime().hall
+    site = hall.site
+    few = hall.remote.few_ahead
     body = render_template(
         "ticket/page.html", t=strings, lang=lang, other=other, token=token,
         ticket=view, status=view.status.value, data=view.model_dump(mode="json"),
         counter=counter_name(strings, view), wait=wait_text(strings, view.estimated_wait_min),
-        note=status_note(strings, view),
+        note=status_note(strings, view), booking=booking_view(strings, ticket),
+        few_ahead=few, soon=soon_text(strings, view, few),
         issued=f"{_clock(view.issued_at, site.timezone)} {site.timezone_label}",
         site_name=site.short_name)
     return _private(Response(body))
+
+
+@bp.get("/sw.js")
+def service_worker() -> ResponseReturnValue:
+    """The page's service worker, at /t/ so that its scope covers every ticket page: phones'
+    browsers (Chrome on Android) show a page's notifications only through one."""
+    response = bp.send_static_file("sw.js")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/<token>/qr.svg")
@@ -228,8 +268,36 @@ def status_note(strings: dict[str, str], view: PublicTicketOut) -> str:
     """A sentence under the number saying what the status means for the visitor."""
     key = {"waiting": "waiting_note", "serving": "serving_at", "parked": "parked_note",
            "done": "done_note", "no_show": "no_show_note", "cancelled": "cancelled_note",
-           "expired": "expired_note"}.get(view.status.value)
+           "expired": "expired_note", "booked": "checkin_how"}.get(view.status.value)
     return strings[key].format(counter=counter_name(strings, view)) if key else ""
+
+
+def soon_text(strings: dict[str, str], view: PublicTicketOut, few: int) -> str | None:
+    """The "your turn is near" line while `few` or fewer wait ahead; None otherwise."""
+    if view.status is not TicketStatus.WAITING or view.ahead > few:
+        return None
+    return strings["few_body"].format(n=view.ahead) if view.ahead else strings["next_body"]
+
+
+def booking_view(strings: dict[str, str], ticket: Ticket) -> dict[str, str] | None:
+    """A remote ticket's booking code and arrival window in the hall's words and time; None
+    for a ticket taken in the hall."""
+    if ticket.booking_code is None or ticket.arrive_from is None or ticket.arrive_until is None:
+        return None
+    site = runtime().hall.site
+    start, end = _clock(ticket.arrive_from, site.timezone), _clock(ticket.arrive_until,
+                                                                    site.timezone)
+    times = {"start": start, "end": end, "zone": site.timezone_label}
+    if ticket.service_day == service_day(get_site(db()), now()):
+        window = strings["window"].format(**times)
+    else:
+        weekday = strings["weekdays"].split(",")[ticket.service_day.weekday()]
+        day = f"{weekday} {ticket.service_day.day}/{ticket.service_day.month}"
+        window = strings["window_day"].format(day=day, **times)
+    expires = ticket.expires_at or ticket.arrive_until
+    return {"code": ticket.booking_code, "window": window,
+            "late": strings["late_note"].format(end=end,
+                                                expires=_clock(expires, site.timezone))}
 
 
 def _clock(moment: datetime, timezone: str) -> str:

@@ -19,19 +19,20 @@ from queue_server.queue.common import get_site, service_day
 bp = Blueprint("booking", __name__, url_prefix="/ambil", template_folder="templates",
                static_folder="static", static_url_path="/static")
 
-DAYS_AHEAD = 7  # the dates offered for an appointment, today included
-
-
 @bp.get("")
 def booking_page() -> ResponseReturnValue:
     # Indonesian unless the address asks for English, as the ticket page does.
     lang = "en" if request.args.get("lang") == "en" else "id"
-    site = runtime().hall.site
+    hall = runtime().hall
+    site = hall.site
     today = service_day(get_site(db()), now())
     config = {
         "lang": lang, "site": site.short_name, "timezone": site.timezone,
         "timezone_label": site.timezone_label, "today": today.isoformat(),
-        "days": [(today + timedelta(days=n)).isoformat() for n in range(DAYS_AHEAD)],
+        "enabled": hall.remote.enabled,
+        # The dates an appointment may be booked on (the slots API says which are open).
+        "days": [(today + timedelta(days=n)).isoformat()
+                 for n in range(hall.remote.days_ahead + 1)],
     }
     body = render_template("booking/page.html", config=config, lang=lang)
     response = Response(body)

@@ -177,9 +177,14 @@ $("lang").addEventListener("click", () => {
   draw();
 });
 
-loadServices().then((ok) => {
-  if (!ok) return;
-  state.step = "agency";
-  history.replaceState({ step: "agency" }, "");
+if (!config.enabled) {
+  state.step = "off"; // the hall takes no numbers from home
   draw();
-});
+} else {
+  loadServices().then((ok) => {
+    if (!ok) return;
+    state.step = "agency";
+    history.replaceState({ step: "agency" }, "");
+    draw();
+  });
+}

@@ -201,4 +201,9 @@ function failed() {
     h("button", { type: "button", class: "primary", onclick: actions.retry }, t("retry")));
 }
 
-export const STEPS = { loading, failed, agency, service, when, slot, contact, ticket };
+function off() {
+  return h("section", { class: "step" }, h("h1", {}, t("title")),
+    h("p", { class: "problem", role: "alert" }, t("remote_off", { site: config.site })));
+}
+
+export const STEPS = { loading, failed, off, agency, service, when, slot, contact, ticket };

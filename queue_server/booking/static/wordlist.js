@@ -8,6 +8,8 @@ export const WORDS = {
     loading: "Memuat layanan…",
     load_failed: "Layanan tidak dapat dimuat. Periksa koneksi Anda lalu coba lagi.",
     retry: "Coba lagi",
+    remote_off: "Nomor antrean belum dapat diambil dari rumah di {site}. Silakan ambil " +
+      "nomor di kios.",
     back: "Kembali",
     step_agency: "Pilih instansi",
     step_agency_hint: "Ambil nomor dari rumah, datang saat giliran Anda hampir tiba.",
@@ -70,6 +72,8 @@ export const WORDS = {
     loading: "Loading the services…",
     load_failed: "The services could not be loaded. Check your connection and try again.",
     retry: "Try again",
+    remote_off: "{site} does not take queue numbers from home yet. Please take a number at " +
+      "a kiosk.",
     back: "Back",
     step_agency: "Choose an agency",
     step_agency_hint: "Take a number from home; come when your turn is near.",

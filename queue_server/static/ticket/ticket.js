@@ -1,9 +1,10 @@
 // The visitor's ticket page: follows one ticket live through the shared live connection.
 //
 // The server renders the page whole (it reads fine without JavaScript); this module keeps it
-// current (`snapshot` and `ticket_changed` to the ticket's room), alerts when the number is
-// called (a beep made here with WebAudio, and a vibration), and lets the visitor leave the
-// queue. The words are the ones the page was drawn with, said through the shared module.
+// current (`snapshot` and `ticket_changed` to the ticket's room), alerts when only a few are
+// ahead and when the number is called (a beep made here with WebAudio, a vibration, and the
+// browser's notification once the visitor allowed it), and lets the visitor leave the queue
+// (or drop a booking). The words are the ones the page was drawn with.
 
 import { $ } from "/static/shared/dom.js";
 import { connectLive } from "/static/shared/live.js";
@@ -17,6 +18,7 @@ const config = JSON.parse($("ticket-data").textContent);
 const words = makeWords({ [config.lang]: config.t }, { language: config.lang });
 const t = words.t;
 const token = config.token;
+const FEW_AHEAD = config.few_ahead;
 let ticket = config.ticket;
 let audio = null;
 let offlineTimer = null;
@@ -38,8 +40,15 @@ function noteFor(view) {
     case "no_show": return t("no_show_note");
     case "cancelled": return t("cancelled_note");
     case "expired": return t("expired_note");
+    case "booked": return t("checkin_how");
     default: return "";
   }
+}
+
+/** Waiting with only a few ahead: the "your turn is near" line, else null. */
+function soonText(view) {
+  if (view.status !== "waiting" || view.ahead > FEW_AHEAD) return null;
+  return view.ahead ? t("few_body", { n: view.ahead }) : t("next_body");
 }
 
 function render(view) {
@@ -54,7 +63,11 @@ function render(view) {
   $("wait").textContent = waitText(t, view.estimated_wait_min);
   $("position").hidden = view.status !== "waiting";
   $("note").textContent = noteFor(view);
-  $("leave").hidden = view.status !== "waiting";
+  $("leave").hidden = !["waiting", "booked"].includes(view.status);
+  if ($("booked")) $("booked").hidden = view.status !== "booked";
+  const soon = soonText(view);
+  $("soon").hidden = !soon;
+  $("soon-body").textContent = soon || "";
   const called = view.status === "called";
   $("called").hidden = !called;
   if (called) {
@@ -66,11 +79,15 @@ function render(view) {
     document.title = `${view.code} \u00B7 ${t("title")}`;
   }
   const newCall = called && (before.status !== "called" || view.call_count > before.call_count);
-  if (newCall) alert();
+  if (newCall) {
+    alert("called", t("called_title"), t("called_go", { counter: counterName(view) }));
+  } else if (soon && !soonText(before)) {
+    alert("few", t("few_title"), soon);
+  }
   if (view.status === "done") survey.check();
 }
 
-/* --- The alert: our own beep, and the phone's vibration ------------------------------- */
+/* --- The alert: our own beep, the phone's vibration, the browser's notification -------- */
 
 function audioContext() {
   const Context = window.AudioContext || window.webkitAudioContext;
@@ -111,10 +128,36 @@ function vibrate(pattern) {
   }
 }
 
-function alert() {
-  document.body.dataset.alerts = String(Number(document.body.dataset.alerts || "0") + 1);
-  beep(3);
-  vibrate([500, 200, 500, 200, 800]);
+// The page's own record of its alerts (what it did, for the visitor's helper and the tests).
+function count(name) {
+  document.body.dataset[name] = String(Number(document.body.dataset[name] || "0") + 1);
+}
+
+async function notify(title, body) {
+  if (!("Notification" in window) || Notification.permission !== "granted") return;
+  const options = { body, tag: `antre-${token}`, renotify: true, data: { url: location.href } };
+  try {
+    // Chrome on Android shows notifications only through a service worker.
+    const worker = await navigator.serviceWorker?.getRegistration("/t/");
+    if (worker) await worker.showNotification(title, options);
+    else new Notification(title, options);
+    count("notified");
+  } catch {
+    // refused by the browser: the beep, the vibration and the page still say it
+  }
+}
+
+function alert(kind, title, body) {
+  count("alerts");
+  document.body.dataset.alert = kind;
+  if (kind === "called") {
+    beep(3);
+    vibrate([500, 200, 500, 200, 800]);
+  } else {
+    beep(1);
+    vibrate([200, 100, 200]);
+  }
+  notify(title, body);
 }
 
 function unlockSound() {
@@ -125,16 +168,22 @@ function unlockSound() {
 
 function markSoundReady() {
   const button = $("sound");
-  button.textContent = t("sound_ready");
+  button.textContent = t("alerts_ready");
   button.disabled = true;
 }
 
-$("sound").hidden = !(window.AudioContext || window.webkitAudioContext || navigator.vibrate);
-$("sound").addEventListener("click", () => {
+$("sound").hidden = !(window.AudioContext || window.webkitAudioContext || navigator.vibrate
+  || "Notification" in window);
+$("sound").addEventListener("click", async () => {
   beep(1);
   vibrate(150);
+  // The browser asks the visitor; a "no" leaves the beep and the vibration.
+  if ("Notification" in window && Notification.permission === "default") {
+    await Notification.requestPermission().catch(() => null);
+  }
   markSoundReady();
 });
+navigator.serviceWorker?.register("/t/sw.js", { scope: "/t/" }).catch(() => null);
 document.addEventListener("touchstart", unlockSound, { passive: true, once: true });
 document.addEventListener("click", unlockSound, { once: true });
 
