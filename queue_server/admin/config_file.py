@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import io
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -19,9 +20,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent as guess_indent
 
-from queue_server.config import ConfigError, HallConfig, parse_config
+from queue_server.config import WEEKDAYS, ConfigError, HallConfig, WeeklyHours, parse_config
 from queue_server.config import Service as ServiceSpec
 
 # One writer at a time in this process; the file is replaced in one rename.
@@ -29,20 +31,36 @@ _writing = threading.Lock()
 
 # The service settings a page may change, and how each is written.
 SERVICE_FIELDS = ("name", "quota", "target_minutes", "target_wait_minutes", "requirements",
-                  "outcomes", "outcome_required")
+                  "outcomes", "outcome_required", "hours")
 
 
 class NotInFile(LookupError):
     """The service or counter is not in config.yaml."""
 
 
+def _mapping_indent(text: str) -> int:
+    """How far a map's keys stand in from their parent's: the first nested key's indent
+    (ruamel guesses only a list's)."""
+    lines = [line for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    for parent, child in zip(lines, lines[1:], strict=False):
+        if re.fullmatch(r"[^\s#-][^:#]*:\s*(#.*)?", parent):
+            stripped = child.lstrip()
+            if not stripped.startswith("-"):
+                return len(child) - len(stripped) or 2
+    return 2
+
+
 def _yaml(text: str) -> YAML:
-    """A round-trip YAML (comments, order, anchors and quotes kept) indenting as `text` does."""
+    """A round-trip YAML (comments, order, anchors and quotes kept) indenting as `text` does:
+    ruamel's guess gives a list item's indent (its content's column) and its dash's offset."""
     _, indent, dash = guess_indent(text)
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a long line the person wrote on one
-    yaml.indent(mapping=indent or 2, sequence=(indent or 2) + (dash or 0), offset=dash or 0)
+    mapping = _mapping_indent(text)
+    offset = dash or 0
+    yaml.indent(mapping=mapping, sequence=max(indent or mapping, offset + 2), offset=offset)
     return yaml
 
 
@@ -53,6 +71,47 @@ def _plain(node: Any) -> Any:
     if isinstance(node, list):
         return [_plain(item) for item in node]
     return node
+
+
+def _clock(value: Any) -> str:
+    return str(value.strftime("%H:%M" if not value.second else "%H:%M:%S"))
+
+
+def hours_plain(hours: WeeklyHours) -> dict[str, Any]:
+    """Weekly hours as config.yaml writes them: open days only, times as 'HH:MM', breaks only
+    where there are some."""
+    plain: dict[str, Any] = {}
+    for weekday in WEEKDAYS:
+        day = getattr(hours, weekday)
+        if day is None:
+            continue
+        times: dict[str, Any] = {key: _clock(getattr(day, key))
+                                 for key in ("issue_from", "open", "cutoff", "close")}
+        if day.breaks:
+            times["breaks"] = [{"start": _clock(b.start), "end": _clock(b.end), "name": b.name}
+                               for b in day.breaks]
+        plain[weekday] = times
+    return plain
+
+
+def _same(key: str, before: Any, after: Any) -> bool:
+    """Whether a value means the same as the file's (hours compare as hours: a break left
+    unnamed in the file is the same as one named 'Istirahat')."""
+    if key == "hours" and before is not None and after is not None:
+        return WeeklyHours.model_validate(before) == WeeklyHours.model_validate(after)
+    return bool(before == after)
+
+
+def _node(value: Any) -> Any:
+    """A plain value as the file writes it: maps and lists in block style, a time of day in
+    quotes (YAML would read 13:30 unquoted as a number)."""
+    if isinstance(value, dict):
+        return CommentedMap((key, _node(item)) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return CommentedSeq(_node(item) for item in value)
+    if isinstance(value, str) and re.fullmatch(r"\d\d:\d\d(:\d\d)?", value):
+        return DoubleQuotedScalarString(value)
+    return value
 
 
 def _default(key: str) -> Any:
@@ -78,18 +137,17 @@ def _service(document: CommentedMap, code: str) -> CommentedMap:
 
 
 def _set(node: CommentedMap, key: str, value: Any) -> None:
-    """Set (or, for None, remove) a key, keeping its place; a new list is written in the
-    file's block style."""
+    """Set (or, for None, remove) a key, keeping its place; a new list or map is written in
+    block style, a list in flow style where the file had one. A new node, never the old one
+    changed: the old may be an anchor that other services refer to."""
     if value is None:
         node.pop(key, None)
         return
-    if isinstance(value, list | tuple):
-        old = node.get(key)
-        seq = CommentedSeq(value)
-        if isinstance(old, CommentedSeq) and old.fa.flow_style():
-            seq.fa.set_flow_style()
-        value = seq
-    node[key] = value
+    old = node.get(key)
+    new = _node(value)
+    if isinstance(new, CommentedSeq) and isinstance(old, CommentedSeq) and old.fa.flow_style():
+        new.fa.set_flow_style()
+    node[key] = new
 
 
 def edit(path: Path, *, service: str | None = None, service_changes: dict[str, Any] | None = None,
@@ -113,7 +171,7 @@ def edit(path: Path, *, service: str | None = None, service_changes: dict[str, A
                     raise KeyError(key)
                 before = _plain(node[key]) if key in node else _default(key)
                 after = list(value) if isinstance(value, list | tuple) else value
-                if before != after:
+                if not _same(key, before, after):
                     changed[key] = [before, after]
                     _set(node, key, value)
         if counter is not None and counter_services is not None:
@@ -189,4 +247,4 @@ def _replace(path: Path, text: str) -> None:
         raise
 
 
-__all__ = ["ConfigError", "NotInFile", "SERVICE_FIELDS", "edit"]
+__all__ = ["ConfigError", "NotInFile", "SERVICE_FIELDS", "edit", "hours_plain"]

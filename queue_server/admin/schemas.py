@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from queue_server.config import WeeklyHours
 from queue_server.models import Role
 from queue_server.schemas import Model, Request
 
@@ -107,6 +108,23 @@ class AuditOut(Model):
     entries: list[AuditEntryOut]
 
 
+class BreakOut(Model):
+    start: str
+    end: str
+    name: str
+
+
+class DayHoursOut(Model):
+    issue_from: str = Field(description="'HH:MM': the kiosks start issuing")
+    open: str = Field(description="'HH:MM': the counters start calling")
+    cutoff: str = Field(description="'HH:MM': the last ticket")
+    close: str = Field(description="'HH:MM': the last visitor served")
+    breaks: list[BreakOut] = []
+
+
+Hours = dict[str, DayHoursOut]  # by weekday ('mon' ... 'sun'); a day not listed is closed
+
+
 class ServiceSettingsOut(Model):
     code: str
     agency: str
@@ -118,6 +136,7 @@ class ServiceSettingsOut(Model):
     requirements: list[str]
     outcomes: list[str]
     outcome_required: bool
+    hours: Hours | None = Field(description="The service's own hours; null: the hall's")
 
 
 class CounterSettingsOut(Model):
@@ -130,12 +149,14 @@ class CounterSettingsOut(Model):
 class SettingsOut(Model):
     services: list[ServiceSettingsOut]
     counters: list[CounterSettingsOut]
+    hall_hours: Hours = Field(description="The hall's hours, which a service without its own "
+                                          "keeps")
     file_only: list[str] = Field(description="What only config.yaml changes (and why)")
 
 
 class ServiceChange(Request):
-    """Only the keys sent change; null removes quota or target_wait_minutes (no limit, the
-    hall's target). Checked by the same schema as config.yaml."""
+    """Only the keys sent change; null removes quota, target_wait_minutes or hours (no limit,
+    the hall's target, the hall's hours). Checked by the same schema as config.yaml."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     quota: int | None = Field(default=None, ge=1, le=100_000)
@@ -144,6 +165,9 @@ class ServiceChange(Request):
     requirements: list[str] | None = Field(default=None, max_length=30)
     outcomes: list[str] | None = Field(default=None, max_length=30)
     outcome_required: bool | None = None
+    hours: WeeklyHours | None = Field(
+        default=None, description="The service's own hours by weekday (a day left out is "
+                                  "closed); null: the hall's hours")
 
 
 class CounterServicesChange(Request):

@@ -25,9 +25,11 @@ from queue_server.admin.schemas import (
     AuditQuery,
     CounterServicesChange,
     CounterSettingsOut,
+    DayHoursOut,
     DeviceOut,
     DevicesOut,
     DeviceTokenOut,
+    Hours,
     PasswordReset,
     PeopleOut,
     PersonAdd,
@@ -42,7 +44,7 @@ from queue_server.admin.schemas import (
 from queue_server.api.auth import client_address, require_user
 from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
-from queue_server.config import ConfigError, HallConfig
+from queue_server.config import ConfigError, HallConfig, WeeklyHours
 from queue_server.context import commit, db, now, runtime
 from queue_server.extensions import socketio
 from queue_server.hub.publisher import hub
@@ -314,8 +316,16 @@ def _flat(changes: dict[str, Any]) -> str:
 
 # --- services and counters (config.yaml) -------------------------------------------------
 
-FILE_ONLY = ["agencies, new services and counters, codes and prefixes, hours, devices: "
-             "config.yaml only (they renumber tickets or change references)"]
+FILE_ONLY = ["agencies, new services and counters, codes and prefixes, the hall's own hours "
+             "and holidays, devices: config.yaml only (they renumber tickets or change "
+             "references)"]
+
+
+def _hours(hours: WeeklyHours | None) -> Hours | None:
+    if hours is None:
+        return None
+    return {day: DayHoursOut.model_validate(times)
+            for day, times in config_file.hours_plain(hours).items()}
 
 
 def _service_settings(hall: HallConfig) -> list[ServiceSettingsOut]:
@@ -323,7 +333,8 @@ def _service_settings(hall: HallConfig) -> list[ServiceSettingsOut]:
         code=s.code, agency=a.code, name=s.name, prefix=s.prefix, quota=s.quota,
         target_minutes=s.target_minutes, target_wait_minutes=s.target_wait_minutes,
         requirements=list(s.requirements), outcomes=list(s.outcomes),
-        outcome_required=s.outcome_required) for a in hall.agencies for s in a.services]
+        outcome_required=s.outcome_required, hours=_hours(s.hours))
+        for a in hall.agencies for s in a.services]
 
 
 def _counter_settings(hall: HallConfig) -> list[CounterSettingsOut]:
@@ -373,7 +384,7 @@ def _register_settings(bp: Blueprint) -> None:
         return SettingsOut(
             services=[s for s in _service_settings(hall) if mine is None or s.agency in mine],
             counters=[c for c in _counter_settings(hall) if mine is None or c.agency in mine],
-            file_only=FILE_ONLY)
+            hall_hours=_hours(hall.site.hours) or {}, file_only=FILE_ONLY)
 
     @endpoint(bp, "PATCH", "/admin/services/<code>", tag="admin", body=ServiceChange,
               answers={200: SettingChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
@@ -387,6 +398,8 @@ def _register_settings(bp: Blueprint) -> None:
                            f"Unknown service '{code}'.")
         _may_change(user, found.agency, found.name)
         wanted = {key: getattr(body, key) for key in body.model_fields_set}
+        if body.hours is not None:
+            wanted["hours"] = config_file.hours_plain(body.hours)
         config, changes = _edit(service=code, service_changes=wanted)
         if changes:
             _apply_live(user, config, code, changes, found.agency)

@@ -95,3 +95,60 @@ def test_the_settings_list_follows_the_agency(api: Api) -> None:
     assert {c["id"] for c in theirs["counters"]} == {"L1", "L2"}
     assert api.client().get("/api/v1/admin/settings",
                             headers=api.bearer("ayu")).status_code == 403
+
+
+MONDAY_FROM_TEN = {"issue_from": "10:00", "open": "10:00", "cutoff": "14:00", "close": "15:00",
+                   "breaks": [{"start": "12:00", "end": "12:30", "name": "Salat"}]}
+
+
+def test_a_services_own_hours_are_written_quoted_and_in_effect_at_once(
+        api: Api, config_path: Path) -> None:
+    assert _kiosk_service(api, "KTP")["open"]  # Monday 09:00, the hall's hours
+    answer = _patch(api, "sari", "KTP", {"hours": {"mon": MONDAY_FROM_TEN}})
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["service"]["hours"] == {"mon": MONDAY_FROM_TEN}
+    text = config_path.read_text(encoding="utf-8")
+    assert text.startswith(HEADER) and "quota: 5  # five a day" in text
+    ktp = text.split("code: KTP")[1].split("code: KK")[0]
+    assert 'issue_from: "10:00"' in ktp and 'start: "12:00"' in ktp and "name: Salat" in ktp
+    service = _kiosk_service(api, "KTP")  # the same process, no restart
+    assert not service["open"] and service["closed_reason"] == "not_open_yet"
+    # The same hours again change nothing, whatever the break's name is written as.
+    again = _patch(api, "sari", "KTP", {"hours": {"mon": MONDAY_FROM_TEN}})
+    assert again.get_json()["changes"] == {}
+    # null: the hall's hours again, and the key leaves the file.
+    back = _patch(api, "sari", "KTP", {"hours": None})
+    assert back.status_code == 200 and back.get_json()["service"]["hours"] is None
+    assert "10:00" not in config_path.read_text(encoding="utf-8")
+    assert _kiosk_service(api, "KTP")["open"]
+    log = api.client().get("/api/v1/admin/audit?kind=settings",
+                           headers=api.bearer("admin")).get_json()["entries"]
+    assert [set(e["changes"]) for e in log] == [{"hours"}, {"hours"}]
+
+
+def test_bad_hours_are_refused_with_the_reason_and_the_file_stays(
+        api: Api, config_path: Path) -> None:
+    before = config_path.read_text(encoding="utf-8")
+    for hours, reason in (
+            ({"mon": {**MONDAY_FROM_TEN, "open": "8.00"}}, "not a time of day"),
+            ({"mon": {**MONDAY_FROM_TEN, "open": "09:00"}}, "issue_from <= open"),
+            ({"mon": {**MONDAY_FROM_TEN, "breaks": [{"start": "16:00", "end": "16:30"}]}},
+             "between open and close"),
+            ({"mon": {**MONDAY_FROM_TEN, "breaks": [{"start": "13:00", "end": "12:00"}]}},
+             "end after it starts"),
+            ({"monday": MONDAY_FROM_TEN}, "monday"),
+            ({"mon": {"open": "10:00"}}, "issue_from")):
+        answer = _patch(api, "admin", "KTP", {"hours": hours})
+        assert answer.status_code == 422, (hours, answer.get_json())
+        assert reason in answer.get_json()["error"]["message"], answer.get_json()
+    assert _patch(api, "sari", "PASPOR", {"hours": None}).status_code == 403
+    assert config_path.read_text(encoding="utf-8") == before
+    assert _kiosk_service(api, "KTP")["open"]
+
+
+def test_the_hall_hours_come_with_the_settings(api: Api) -> None:
+    settings = api.client().get("/api/v1/admin/settings", headers=api.bearer("admin")).get_json()
+    assert set(settings["hall_hours"]) == {"mon", "tue", "wed", "thu", "fri"}
+    paspor = next(s for s in settings["services"] if s["code"] == "PASPOR")
+    assert set(paspor["hours"]) == {"mon"}
+    assert next(s for s in settings["services"] if s["code"] == "KTP")["hours"] is None
