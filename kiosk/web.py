@@ -29,9 +29,12 @@ def _seconds(name: str, default: float, low: float, high: float) -> float:
 
 
 def kiosk_blueprint(site_name: str, short_name: str,
-                    kiosk_ids: Collection[str] | None = None) -> Blueprint:
+                    kiosk_ids: Collection[str] | None = None,
+                    booking_code: tuple[str, int] | None = None) -> Blueprint:
     """The kiosk page for a hall; the server mounts it with the hall's names and kiosk ids
-    (None: any well-formed id, the page then learns from the server whether it exists)."""
+    (None: any well-formed id, the page then learns from the server whether it exists) and,
+    when the hall takes bookings from home, the booking codes' (alphabet, length) for the
+    check-in screen's keyboard and the scanner."""
     bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates",
                    static_folder="static", static_url_path="/static")
 
@@ -47,7 +50,7 @@ def kiosk_blueprint(site_name: str, short_name: str,
         body = render_template(
             "kiosk/kiosk.html", kiosk_id=kiosk_id, site_name=site_name, short_name=short_name,
             idle_s=_seconds("idle", IDLE_S, 1, 600),
-            print_wait_s=_seconds("printwait", PRINT_WAIT_S, 1, 60))
+            print_wait_s=_seconds("printwait", PRINT_WAIT_S, 1, 60), booking_code=booking_code)
         # The setup link carries the device token: keep it out of caches and referrers.
         return body, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 

@@ -10,6 +10,12 @@ export const IDLE_MS = Number(body.dataset.idle) * 1000;
 export const PRINT_WAIT_MS = Number(body.dataset.printWait) * 1000;
 export const FAILED_SHOW_MS = 3 * IDLE_MS;  // an unprinted number stays up to be photographed
 export const PRIORITY_REASONS = ["lansia", "disabilitas", "ibu_hamil", "anak"];
+// The booking codes' letters and length, from the server; none when the hall takes no
+// bookings from home (then there is no check-in here).
+export const CODE_KEYS = body.dataset.codeKeys || "";
+export const CODE_LENGTH = Number(body.dataset.codeLength || 0);
+export const CHECKIN = CODE_KEYS !== "" && CODE_LENGTH > 0;
+export const CODE_PATTERN = new RegExp(`^[${CODE_KEYS}]{${CODE_LENGTH}}$`);
 
 // A visitor's language lasts until the kiosk goes idle; the next one starts in Indonesian.
 export const words = makeWords(WORDS);
@@ -24,6 +30,9 @@ export const state = {
   serviceCode: null,
   reason: null,  // priority reason, or null for the regular queue
   issuing: false,
+  checking: false,  // a check-in is on its way
+  typed: "",  // the booking code typed on the check-in screen
+  checkin: null,  // {placeKept} when the result screen shows a checked-in ticket
   armed: true,  // false for a moment after each screen change
   problem: null,  // {title, message} after a refused issue
   ticket: null,

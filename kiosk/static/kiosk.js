@@ -1,15 +1,20 @@
-// The kiosk touch screen: agency → service → confirm (with priority) → the number.
+// The kiosk touch screen: agency → service → confirm (with priority) → the number; and the
+// check-in of a ticket booked from home (its QR scanned, or its booking code typed).
 //
 // This module is the flow: which screen shows, what the server says (the shared live
-// connection), issuing and printing (api.js), idle. The screens are drawn by screens.js from
-// the shared state in app.js.
+// connection), issuing, check-in and printing (api.js), idle. The screens are drawn by
+// screens.js from the shared state in app.js; the scanner is read by scanner.js.
 
 import { takeDeviceToken } from "/static/shared/device.js";
 import { $ } from "/static/shared/dom.js";
 import { connectLive } from "/static/shared/live.js";
 import { DEFAULT_LANGUAGE } from "/static/shared/words.js";
-import { issueTicket } from "./api.js";
+import { checkInTicket, issueTicket } from "./api.js";
 import {
+  CHECKIN,
+  CODE_KEYS,
+  CODE_LENGTH,
+  CODE_PATTERN,
   KIOSK_ID,
   PRINT_WAIT_MS,
   actions,
@@ -23,6 +28,7 @@ import {
   tickView,
   words,
 } from "./app.js";
+import { listenForLines, scannedKey } from "./scanner.js";
 import { SCREENS } from "./screens.js";
 
 const ARM_MS = 500;  // a double tap's second touch must not act on the screen it opened
@@ -144,6 +150,7 @@ async function issue() {
     });
     state.issuing = false;
     if (answer.ok) {
+      state.checkin = null;
       showResult(answer.ticket);
       return;
     }
@@ -163,6 +170,81 @@ async function issue() {
 function dismissProblem() {
   state.problem = null;
   show("services");
+}
+
+/* --- Check-in: a booked ticket joins the line and is printed like an issued one -------- */
+
+async function checkIn(key) {
+  if (state.checking || state.issuing || !state.online || state.unauthorized) return;
+  state.checking = true;
+  state.problem = null;
+  state.typed = CODE_PATTERN.test(key) ? key : "";  // a scanned code shows as if typed
+  if (state.screen === "checkin") refresh();
+  else show("checkin");
+  try {
+    const answer = await checkInTicket({ token, language: words.lang, key });
+    state.checking = false;
+    if (answer.ok) {
+      state.checkin = { placeKept: answer.place_kept };
+      showResult(answer.ticket);
+      return;
+    }
+    if (answer.status === 401) {
+      setUnauthorized();
+      return;
+    }
+    // Too early or too late (the window is in the message), unknown, already checked in.
+    state.problem = { title: t("checkin_failed"), message: answer.message };
+  } catch {
+    state.checking = false;
+    state.problem = { title: t("checkin_failed"), message: t("network_failed") };
+  }
+  refresh();
+}
+
+function openCheckin(problem = null) {
+  state.typed = "";
+  state.problem = problem;
+  show("checkin");
+}
+
+function typeKey(key) {
+  if (state.checking || state.typed.length >= CODE_LENGTH) return;
+  state.typed += key;
+  state.problem = null;
+  refresh();
+}
+
+function eraseKey() {
+  if (state.checking) return;
+  state.typed = state.typed.slice(0, -1);
+  state.problem = null;
+  refresh();
+}
+
+function retypeCode() {
+  state.typed = "";
+  state.problem = null;
+  refresh();
+}
+
+/** A line from the scanner (or a keyboard on the check-in screen), on any screen. */
+function onLine(line) {
+  if (state.unauthorized || ["loading", "setup"].includes(state.screen)) return;
+  const key = scannedKey(line, CODE_PATTERN);
+  if (key) {
+    checkIn(key);
+  } else if (state.screen === "checkin" && !line.trim() && state.typed.length === CODE_LENGTH) {
+    checkIn(state.typed);  // typed on the screen, Enter on a keyboard
+  } else if (line.trim()) {
+    openCheckin({ title: t("scan_unknown"), message: t("scan_unknown_hint") });
+  }
+}
+
+function onKey(key) {
+  if (state.screen !== "checkin") return;
+  if (key === "Backspace") eraseKey();
+  else if (key.length === 1 && CODE_KEYS.includes(key.toUpperCase())) typeKey(key.toUpperCase());
 }
 
 /* --- Printing: the ticket is valid either way; the screen says what became of the paper -- */
@@ -208,7 +290,8 @@ function settlePrint(print, detail) {
 function goStart() {
   clearTimeout(printTimer);
   state.agencyCode = state.serviceCode = state.reason = state.problem = state.ticket = null;
-  state.print = null;
+  state.print = state.checkin = null;
+  state.typed = "";
   show("start");
 }
 
@@ -222,7 +305,8 @@ function setLanguage(language) {
 /* --- Idle: the next visitor always finds the start screen, in Indonesian ---------------- */
 
 function tick() {
-  if (state.issuing || state.screen === "loading" || state.screen === "setup") return;
+  if (state.issuing || state.checking || state.screen === "loading"
+    || state.screen === "setup") return;
   tickView();
   if (Date.now() - state.lastTouch < idleLimit()) return;
   state.lastTouch = Date.now();
@@ -233,7 +317,11 @@ function tick() {
 /* --- Start ------------------------------------------------------------------------------ */
 
 function main() {
-  Object.assign(actions, { show, openAgency, chooseService, issue, dismissProblem, goStart });
+  Object.assign(actions, {
+    show, openAgency, chooseService, issue, dismissProblem, goStart,
+    checkIn, openCheckin, typeKey, eraseKey, retypeCode,
+  });
+  if (CHECKIN) listenForLines({ onLine, onKey });
   for (const kind of ["pointerdown", "keydown"]) {
     document.addEventListener(kind, () => { state.lastTouch = Date.now(); },
       { capture: true, passive: true });

@@ -3,6 +3,9 @@
 import { h } from "/static/shared/dom.js";
 import { waitText } from "/static/shared/words.js";
 import {
+  CHECKIN,
+  CODE_KEYS,
+  CODE_LENGTH,
   KIOSK_ID,
   PRIORITY_REASONS,
   actions,
@@ -71,8 +74,14 @@ function start() {
       : reasons.size === 1 || closedDay ? closedText(all[0]) : t("all_closed");
     hint.classList.toggle("hall-closed", hallClosed);
   });
+  // A visitor who booked from home checks in here (or simply scans, on any screen).
+  const checkin = CHECKIN ? h("button", {
+    type: "button", class: "checkin-open", dataset: { action: "checkin" },
+    onclick: () => actions.openCheckin(),
+  }, t("have_ticket")) : null;
   return h("section", {},
-    h("div", { class: "intro" }, h("h1", { class: "prompt" }, t("choose_agency")), hint),
+    h("div", { class: checkin ? "intro with-checkin" : "intro" },
+      h("h1", { class: "prompt" }, t("choose_agency")), hint, checkin),
     grid,
     h("p", { class: "footer" }, t("footer")));
 }
@@ -121,6 +130,15 @@ function figures(code) {
     list.hidden = !now.open;  // a wait or a quota means nothing while it cannot issue
   };
   return [list, write];
+}
+
+/** A refusal's title and message, and the button that puts it away. */
+function problemParts(onDismiss) {
+  return state.problem ? [
+    h("p", { class: "problem-title" }, state.problem.title),
+    h("p", {}, state.problem.message),
+    h("button", { type: "button", class: "plain", onclick: onDismiss }, t("try_again")),
+  ] : [];
 }
 
 function requirementList(requirements) {
@@ -207,12 +225,7 @@ function confirm() {
       : state.online ? t("issue") : t("wait_connection");
     issue.classList.toggle("busy", state.issuing);
     problem.hidden = !state.problem;
-    problem.replaceChildren(...(state.problem ? [
-      h("p", { class: "problem-title" }, state.problem.title),
-      h("p", {}, state.problem.message),
-      h("button", { type: "button", class: "plain", onclick: actions.dismissProblem },
-        t("try_again")),
-    ] : []));
+    problem.replaceChildren(...problemParts(actions.dismissProblem));
   });
   return h("section", {},
     h("div", { class: "bar" }, backButton(() => actions.show("services")), agencyBanner(a)),
@@ -228,6 +241,40 @@ function confirm() {
         options,
         h("p", { class: "priority-note" }, t("priority_note")),
         closed, problem, issue)));
+}
+
+/* --- Check-in: the booking code typed on screen keys (a scan needs no screen) ----------- */
+
+function checkin() {
+  const cells = h("div", { class: "code-cells", "aria-live": "polite" });
+  const go = h("button", {
+    type: "button", class: "issue checkin-go", onclick: () => actions.checkIn(state.typed),
+  });
+  const problem = h("div", { class: "problem", role: "alert" });
+  const keys = h("div", { class: "keys" },
+    [...CODE_KEYS].map((key) => h("button", {
+      type: "button", class: "key", dataset: { key }, onclick: () => actions.typeKey(key),
+    }, key)),
+    h("button", {
+      type: "button", class: "key key-erase", dataset: { key: "erase" },
+      "aria-label": t("erase"), onclick: actions.eraseKey,
+    }, "⌫"));
+  fill(() => {
+    cells.replaceChildren(...Array.from({ length: CODE_LENGTH },
+      (_, i) => h("span", { class: "cell" }, state.typed[i] || "")));
+    go.disabled = !state.online || state.checking || state.typed.length < CODE_LENGTH;
+    go.textContent = state.checking ? t("checking")
+      : state.online ? t("checkin_go") : t("wait_connection");
+    go.classList.toggle("busy", state.checking);
+    problem.hidden = !state.problem;
+    problem.replaceChildren(...problemParts(actions.retypeCode));
+    keys.hidden = Boolean(state.problem);
+  });
+  return h("section", {},
+    h("div", { class: "bar" }, backButton(actions.goStart)),
+    h("h1", { class: "prompt" }, t("checkin_title")),
+    h("p", { class: "hint" }, t("checkin_scan")),
+    cells, problem, keys, go);
 }
 
 /* --- Result: the number, the QR code, what happened to the paper ------------------------ */
@@ -276,6 +323,9 @@ function result() {
   const wait = t("estimate_line", { wait: waitText(t, ticket.estimated_wait_min) });
   root.append(
     h("div", { class: "result-main" },
+      state.checkin ? h("p", {
+        class: `checkin-note ${state.checkin.placeKept ? "kept" : "late"}`,
+      }, t(state.checkin.placeKept ? "checkin_kept" : "checkin_back")) : null,
       h("p", { class: "your-number" }, t("your_number")),
       h("p", { class: "number", dataset: { code: ticket.code } }, ticket.code),
       ticket.priority ? h("p", { class: "priority-badge" },
@@ -292,4 +342,4 @@ function result() {
   return root;
 }
 
-export const SCREENS = { loading, setup, start, services, confirm, result };
+export const SCREENS = { loading, setup, start, services, confirm, checkin, result };
