@@ -108,6 +108,15 @@ class EmptyRequest(Request):
     pass
 
 
+class RunningTextRequest(Request):
+    text: str = Field(max_length=1000, description="The line scrolling along the bottom. "
+                      "For the hall: empty shows the welcome; for one display: empty shows the "
+                      "hall's text again")
+    display: str | None = Field(default=None, min_length=1, max_length=32,
+                                description="One display's id; absent or null: the hall's "
+                                            "text, which every display without its own shows")
+
+
 # --- Answers --------------------------------------------------------------------------------
 
 class Bilingual(Model):
@@ -145,6 +154,18 @@ class AgencyOut(Model):
 
 class ServicesOut(Model):
     agencies: list[AgencyOut]
+
+
+class DisplayRunningText(Model):
+    id: str
+    name: str
+    own_text: str | None = Field(description="This display's own text; null: the hall's")
+    shown: str = Field(description="What it scrolls now (empty: the welcome)")
+
+
+class RunningTextOut(Model):
+    text: str = Field(description="The hall's text (empty: the welcome)")
+    displays: list[DisplayRunningText]
 
 
 class CounterRef(Model):

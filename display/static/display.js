@@ -13,7 +13,6 @@ import { WORDS } from "./wordlist.js";
 
 const RECENT_KEEP = 10;
 const ANNOUNCED_KEEP = 200;
-const RESYNC_EVERY_MS = 10 * 60 * 1000; // a safety net, and picks up a changed running text
 const MISSED_MAX_AGE_MS = 60000; // a call missed while cut off is said if it is this recent
 
 const config = JSON.parse(document.getElementById("antre-config").textContent);
@@ -143,6 +142,7 @@ function main() {
       ticket_called: called,
       counter_changed: (payload) => view.updateCounter(payload),
       queue_changed: (payload) => view.updateWaiting(payload.agency, payload.agency_waiting),
+      running_text: (payload) => view.setRunningText(payload.text),
     },
     onSnapshot: applySnapshot,
     onStatus: (status) => view.setOnline(status === "online"),
@@ -152,7 +152,6 @@ function main() {
       if (/^unauthorized/.test(message)) view.showSetup("invalid");
       return true;
     },
-    refreshEveryMs: RESYNC_EVERY_MS,
   });
   api.live = live;
   api.socket = live.socket;

@@ -121,11 +121,16 @@ export class View {
   // --- the frame ---------------------------------------------------------------------------
 
   setSite(snapshot) {
-    setText(this.$("site-name"), snapshot.site?.name || this.config.site.name);
+    this.siteName = snapshot.site?.name || this.config.site.name;
+    setText(this.$("site-name"), this.siteName);
     setText(this.$("display-name"), snapshot.display?.name || this.config.display.name);
-    const text = (snapshot.running_text || "").trim() ||
-      this.t("welcome", { site: snapshot.site?.name || this.config.site.name });
-    this.setTicker(text);
+    this.setRunningText(snapshot.running_text);
+  }
+
+  /** The display's running text (its own or the hall's); empty: the welcome. */
+  setRunningText(text) {
+    this.setTicker((text || "").trim() ||
+      this.t("welcome", { site: this.siteName || this.config.site.name }));
   }
 
   setTicker(text) {

@@ -21,14 +21,13 @@ from queue_server.console.schemas import (
     QuotaRequest,
     ReasonRequest,
     RemoveRequest,
-    RunningTextOut,
-    RunningTextRequest,
     ServiceDayOut,
     UnannouncedCall,
 )
 from queue_server.context import commit, db, now, runtime
 from queue_server.health import message_queue_ok
 from queue_server.hub.publisher import hub
+from queue_server.hub.rooms import fan_out, room
 from queue_server.models import (
     OPEN_STATUSES,
     Counter,
@@ -48,10 +47,11 @@ from queue_server.queue.common import get_site, service_day
 from queue_server.queue.errors import UnknownCounter
 from queue_server.queue.issuing import find_service
 from queue_server.readmodels.counters import counter_choices, counter_today
+from queue_server.readmodels.displays import running_texts, shown_running_text
 from queue_server.readmodels.floor import overview
 from queue_server.readmodels.kiosks import print_message
 from queue_server.readmodels.tickets import ticket_out
-from queue_server.schemas import EmptyRequest, TicketOut
+from queue_server.schemas import EmptyRequest, RunningTextOut, RunningTextRequest, TicketOut
 from queue_server.throttle import WindowCounter
 
 STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.OFFICER)
@@ -219,20 +219,35 @@ def _register_service_day(bp: Blueprint) -> None:
         commit()
         return _day_out(code, row)
 
+    @endpoint(bp, "GET", "/site/running-text", tag="operations",
+              answers={200: RunningTextOut}, auth=("session", "bearer"), errors=(401, 403),
+              summary="The hall's running text and what each display scrolls")
+    def running_texts_now() -> RunningTextOut:
+        require_user(*MANAGERS)
+        return running_texts(db())
+
     @endpoint(bp, "PUT", "/site/running-text", tag="operations", body=RunningTextRequest,
               answers={200: RunningTextOut}, auth=("session", "bearer"),
-              errors=(400, 401, 403, 422),
-              summary="Set the running text of the displays (administrators)")
+              errors=(400, 401, 403, 404, 422),
+              summary="Set the hall's running text (every display without its own) or one "
+                      "display's (administrators); a `running_text` event {text} reaches the "
+                      "displays concerned at once")
     def running_text(body: RunningTextRequest) -> RunningTextOut:
         user = require_user(Role.ADMIN)
-        text = ops.set_running_text(db(), body.text)
+        changed = ops.set_running_text(db(), body.text, body.display)
+        site = get_site(db())
+        # None for a display: it follows the hall's text again.
+        stored = changed[0].running_text if body.display else site.running_text
         audit.record(db(), now(), user=user, address=client_address(), kind=audit.Kind.OPERATIONS,
-                     action="site.running_text", target="*", changes={"text": text})
+                     action="display.running_text" if body.display else "site.running_text",
+                     target=body.display or "*", changes={"text": stored})
+        # Every display changed here now scrolls the same line.
+        messages = fan_out("running_text", {"text": shown_running_text(site, changed[0])},
+                           [room(DeviceKind.DISPLAY.value, d.id) for d in changed]) \
+            if changed else []
         commit()
-        # No ticket, counter or service changed, so no event carries the new text: each
-        # display gets a fresh snapshot instead.
-        hub().refresh(db(), DeviceKind.DISPLAY)
-        return RunningTextOut(text=text)
+        hub().send(messages)
+        return running_texts(db())
 
 
 def _ticket_in_scope(user: User, ticket_id: int) -> Ticket:

@@ -4,8 +4,9 @@ today's operations. Declared like queue_server.schemas, so they validate and doc
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from queue_server.models import CounterState, TicketStatus
 from queue_server.queue.printjobs import PrinterState
@@ -23,11 +24,6 @@ class QuotaRequest(Request):
     quota: int | None = Field(ge=0, le=100_000, description="Today's quota; null: the "
                                                             "configured quota again")
     reason: str = Field(min_length=1, max_length=200)
-
-
-class RunningTextRequest(Request):
-    text: str = Field(max_length=1000, description="Shown scrolling on every display; "
-                                                   "empty for none")
 
 
 class RemoveRequest(Request):
@@ -99,6 +95,16 @@ class OverviewCounter(Model):
                                          "for more than a minute: a browser left closed?")
 
 
+class RemoteCounts(Model):
+    """Today's tickets of one service taken from home (remote queue and appointments);
+    cancelled ones aside, `booked` = `checked_in` + `not_arrived` + `expired`."""
+
+    booked: int
+    checked_in: int = Field(description="Checked in: in the line, called or served since")
+    not_arrived: int = Field(description="Booked, not checked in yet")
+    expired: int = Field(description="Never checked in: expired after the window")
+
+
 class OverviewService(Model):
     code: str
     name: str
@@ -116,6 +122,9 @@ class OverviewService(Model):
     configured_quota: int | None
     quota_left: int | None
     manageable: bool = Field(description="The user may close it or change its quota")
+    remote: RemoteCounts | None = Field(
+        default=None, description="Today's tickets taken from home; null for a service that "
+                                  "takes none and has none")
 
 
 class FailedPrint(Model):
@@ -182,6 +191,73 @@ class OverviewOut(Model):
         default=None, description="Whether Redis answers; null without one")
 
 
+class SlotCounts(Model):
+    """One appointment slot of today, site time."""
+
+    start: str = Field(description="HH:MM")
+    end: str = Field(description="HH:MM")
+    capacity: int
+    left: int = Field(description="Places still to book")
+    counts: RemoteCounts
+
+
+class BookedService(Model):
+    code: str
+    name: str
+    agency: str
+    takes_remote: bool = Field(description="The service keeps a share of its quota for "
+                                           "tickets taken from home")
+    counts: RemoteCounts
+    slots: list[SlotCounts] = Field(description="Today's slots, for a service offering "
+                                                "appointments; empty otherwise")
+
+
+class NotArrived(Model):
+    """A booking of today whose holder has not checked in: what staff confirm at the desk."""
+
+    id: int
+    code: str
+    booking_code: str | None
+    service: str
+    booked_at: datetime | None
+    slot_start: datetime | None = Field(description="An appointment's time; null: today's "
+                                                    "queue")
+    arrive_from: datetime | None
+    arrive_until: datetime | None
+    expires_at: datetime | None
+    window: Literal["early", "open", "late"] = Field(
+        description="Now against the arrival window: before it, in it (the place is kept), "
+                    "after it (a check-in joins at the back until expires_at)")
+    phone_last4: str | None = Field(description="The phone number's last digits, to confirm "
+                                                "who it is")
+    nik_last4: str | None
+
+
+class BookingsQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    counter: str | None = Field(default=None, description="The services this counter serves")
+    service: str | None = Field(default=None, description="One service (its code)")
+    agency: str | None = Field(default=None, description="One agency (its code); none of the "
+                                                         "three: every service of yours")
+    find: str | None = Field(default=None, min_length=1, max_length=16,
+                             description="Only bookings with this booking code, ticket code "
+                                         "or phone/NIK last digits")
+    limit: int = Field(default=50, ge=1, le=200, description="Not-arrived bookings listed")
+    offset: int = Field(default=0, ge=0, le=100_000)
+
+
+class BookingsOut(Model):
+    day: date
+    now: datetime
+    services: list[BookedService]
+    not_arrived: list[NotArrived] = Field(
+        description="In order of arrival window (then booking), `limit` from `offset`")
+    not_arrived_total: int = Field(description="All of them (matching `find`)")
+    offset: int
+    limit: int
+
+
 class ServiceDayOut(Model):
     """A service's day after a supervisor's change."""
 
@@ -191,7 +267,3 @@ class ServiceDayOut(Model):
     quota: int | None
     issued: int
     quota_left: int | None
-
-
-class RunningTextOut(Model):
-    text: str

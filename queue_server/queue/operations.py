@@ -1,6 +1,6 @@
 """Today's operations by supervisors and administrators: a service closed for the day or
-reopened, today's quota changed, the displays' running text; and staff handling single
-tickets (a late no-show returned, a waiting ticket removed).
+reopened, today's quota changed, the displays' running text (the hall's or one display's);
+and staff handling single tickets (a late no-show returned, a waiting ticket removed).
 
 Every change to a service's day is one ServiceDay update plus one ServiceDayEvent with the
 reason, so the audit trail says who changed what and why (the hub announces it after commit).
@@ -13,7 +13,15 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from queue_server.models import Service, ServiceDay, ServiceDayEvent, Ticket, TicketStatus
+from queue_server.models import (
+    Device,
+    DeviceKind,
+    Service,
+    ServiceDay,
+    ServiceDayEvent,
+    Ticket,
+    TicketStatus,
+)
 from queue_server.queue.common import get_site, record, service_day, upsert
 from queue_server.queue.errors import DomainError, InvalidTransition, UnknownTicket
 from queue_server.queue.issuing import find_service
@@ -45,6 +53,12 @@ class NotClosed(DomainError):
     code = "not_closed"
     message_id = "{service} tidak sedang ditutup hari ini."
     message_en = "{service} is not closed today."
+
+
+class UnknownDisplay(DomainError):
+    code, status = "unknown_display", 404
+    message_id = "Layar '{display}' tidak dikenal."
+    message_en = "Unknown display '{display}'."
 
 
 class RunningTextTooLong(DomainError):
@@ -132,13 +146,24 @@ def effective_quota(service: Service, row: ServiceDay | None) -> int | None:
     return service.quota
 
 
-def set_running_text(session: Session, text: str) -> str:
-    """The line that scrolls along the bottom of every display."""
+def set_running_text(session: Session, text: str,
+                     display_id: str | None = None) -> list[Device]:
+    """The line that scrolls along the bottom of the displays: the hall's (every display
+    without its own), or one display's own (empty: that display shows the hall's again).
+    Returns the displays whose line this changes."""
     cleaned = " ".join(text.split())
     if len(cleaned) > MAX_RUNNING_TEXT:
         raise RunningTextTooLong(limit=MAX_RUNNING_TEXT)
-    get_site(session).running_text = cleaned
-    return cleaned
+    if display_id is None:
+        get_site(session).running_text = cleaned
+        return list(session.scalars(
+            select(Device).where(Device.active, Device.kind == DeviceKind.DISPLAY,
+                                 Device.running_text.is_(None)).order_by(Device.id)))
+    display = session.get(Device, display_id, with_for_update=True)
+    if display is None or not display.active or display.kind is not DeviceKind.DISPLAY:
+        raise UnknownDisplay(display=display_id)
+    display.running_text = cleaned or None
+    return [display]
 
 
 def remove_waiting_ticket(session: Session, now: datetime, ticket_id: int,

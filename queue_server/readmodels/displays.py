@@ -14,13 +14,23 @@ from sqlalchemy.orm import Session
 
 from display.announce import make_announcement
 from queue_server.config import HallConfig
-from queue_server.models import Agency, Counter, Device, Service, Site, Ticket, TicketEvent
+from queue_server.models import (
+    Agency,
+    Counter,
+    Device,
+    DeviceKind,
+    Service,
+    Site,
+    Ticket,
+    TicketEvent,
+)
 from queue_server.queue.common import get_site, service_day, site_time, zone
 from queue_server.queue.errors import ClosedDay, Holiday
 from queue_server.queue.hours import issue_refusal
 from queue_server.readmodels.common import find_active, local_iso
 from queue_server.readmodels.counters import counter_summaries
 from queue_server.readmodels.services import waiting_per_agency
+from queue_server.schemas import DisplayRunningText, RunningTextOut
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +117,21 @@ def closed_day(hall: HallConfig, site: Site, now: datetime) -> dict[str, str] | 
     return {"id": refusal.message("id"), "en": refusal.message("en")}
 
 
+def shown_running_text(site: Site, display: Device) -> str:
+    """The line a display scrolls: its own, else the hall's (empty: the page's welcome)."""
+    return display.running_text if display.running_text is not None else site.running_text
+
+
+def running_texts(session: Session) -> RunningTextOut:
+    """The hall's running text and what each display scrolls."""
+    site = get_site(session)
+    displays = session.scalars(select(Device).where(
+        Device.active, Device.kind == DeviceKind.DISPLAY).order_by(Device.id))
+    return RunningTextOut(text=site.running_text, displays=[
+        DisplayRunningText(id=d.id, name=d.name, own_text=d.running_text,
+                           shown=shown_running_text(site, d)) for d in displays])
+
+
 def display_snapshot(session: Session, now: datetime, display: Device, hall: HallConfig,
                      seq: int = 0) -> dict[str, Any]:
     """What a display shows now: its last calls, its counters, who waits, the running text.
@@ -130,7 +155,7 @@ def display_snapshot(session: Session, now: datetime, display: Device, hall: Hal
         "site": {"name": site.name, "short_name": hall.site.short_name,
                  "timezone": site.timezone, "timezone_label": hall.site.timezone_label,
                  "languages": list(hall.site.languages)},
-        "running_text": site.running_text,
+        "running_text": shown_running_text(site, display),
         "day": day.isoformat(),
         "now": local_iso(now, site.timezone),
         "recent_calls": recent_calls(session, site, day, ids),

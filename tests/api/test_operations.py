@@ -113,24 +113,97 @@ def test_session_writes_need_the_csrf_token(api: Api) -> None:
     assert answer.status_code == 200
 
 
+def _display(api: Api, display_id: str) -> Any:
+    client = socketio.test_client(api.app, auth={"display": display_id,
+                                                 "token": api.tokens[display_id]})
+    client.get_received()
+    return client
+
+
+def _running_text_events(client: Any) -> list[dict[str, Any]]:
+    return [m["args"][0] for m in client.get_received() if m["name"] == "running_text"]
+
+
 def test_running_text_is_for_administrators_and_reaches_the_displays(api: Api) -> None:
-    display = socketio.test_client(api.app, auth={"display": "aula",
-                                                  "token": api.tokens["aula"]})
-    display.get_received()
+    display = _display(api, "aula")
     client = api.client()
     answer = client.put("/api/v1/site/running-text", headers=api.bearer("sari"),
                         json={"text": "x"})
     _error(answer, 403, "forbidden")
     answer = client.put("/api/v1/site/running-text", headers=api.bearer("admin"),
                         json={"text": "Selamat datang di MPP Buleleng"})
-    assert _ok(answer) == {"text": "Selamat datang di MPP Buleleng"}
+    assert _ok(answer) == {"text": "Selamat datang di MPP Buleleng", "displays": [
+        {"id": "aula", "name": "Layar Aula", "own_text": None,
+         "shown": "Selamat datang di MPP Buleleng"},
+        {"id": "zona-a", "name": "Zona A", "own_text": None,
+         "shown": "Selamat datang di MPP Buleleng"}]}
     snapshot = _ok(_get(api, "aula", "/displays/aula/snapshot"))
     assert snapshot["running_text"] == "Selamat datang di MPP Buleleng"
-    pushed = [m["args"][0] for m in display.get_received() if m["name"] == "snapshot"]
-    assert [p["running_text"] for p in pushed] == ["Selamat datang di MPP Buleleng"]
-    assert pushed[0]["seq"] >= 1 and pushed[0]["room"] == "display:aula"
+    [pushed] = _running_text_events(display)
+    assert pushed["text"] == "Selamat datang di MPP Buleleng"
+    assert pushed["seq"] >= 1 and pushed["room"] == "display:aula"
     # The HTTP snapshot counts in the socket's numbers: the same room, the same epoch.
-    assert (snapshot["seq"], snapshot["epoch"]) == (pushed[0]["seq"], pushed[0]["epoch"])
+    assert (snapshot["seq"], snapshot["epoch"]) == (pushed["seq"], pushed["epoch"])
+    display.disconnect()
+
+
+def test_one_displays_running_text_reaches_it_alone_and_can_follow_the_hall_again(
+        api: Api) -> None:
+    aula, zone = _display(api, "aula"), _display(api, "zona-a")
+    client = api.client()
+    _ok(client.put("/api/v1/site/running-text", headers=api.bearer("admin"),
+                   json={"text": "Selamat datang"}))
+    aula.get_received(), zone.get_received()
+
+    answer = _ok(client.put("/api/v1/site/running-text", headers=api.bearer("admin"),
+                            json={"text": " Antrean  KTP dilayani\n di zona A ", "display": "zona-a"}))
+    assert answer["text"] == "Selamat datang"
+    assert {d["id"]: (d["own_text"], d["shown"]) for d in answer["displays"]} == {
+        "aula": (None, "Selamat datang"),
+        "zona-a": ("Antrean KTP dilayani di zona A", "Antrean KTP dilayani di zona A")}
+    assert [e["text"] for e in _running_text_events(zone)] == ["Antrean KTP dilayani di zona A"]
+    assert _running_text_events(aula) == []
+    assert _ok(_get(api, "zona-a", "/displays/zona-a/snapshot"))["running_text"] == \
+        "Antrean KTP dilayani di zona A"
+    assert _ok(_get(api, "aula", "/displays/aula/snapshot"))["running_text"] == "Selamat datang"
+
+    # The hall's text changes: only the displays without their own hear of it.
+    _ok(client.put("/api/v1/site/running-text", headers=api.bearer("admin"),
+                   json={"text": "Istirahat pukul 12.00"}))
+    assert [e["text"] for e in _running_text_events(aula)] == ["Istirahat pukul 12.00"]
+    assert _running_text_events(zone) == []
+
+    # Empty for one display: it follows the hall's text again.
+    answer = _ok(client.put("/api/v1/site/running-text", headers=api.bearer("admin"),
+                            json={"text": "", "display": "zona-a"}))
+    assert [e["text"] for e in _running_text_events(zone)] == ["Istirahat pukul 12.00"]
+    assert {d["id"]: d["own_text"] for d in answer["displays"]} == {"aula": None, "zona-a": None}
+    assert _ok(_get(api, "sari", "/site/running-text")) == answer  # supervisors may read it
+    log = _ok(_get(api, "admin", "/admin/audit?kind=operations"))["entries"]
+    # Each change recorded (the clock stands still here, so all at one moment).
+    assert sorted((e["action"], e["target"], e["changes"]["text"] or "") for e in log) == [
+        ("display.running_text", "zona-a", ""),
+        ("display.running_text", "zona-a", "Antrean KTP dilayani di zona A"),
+        ("site.running_text", "*", "Istirahat pukul 12.00"),
+        ("site.running_text", "*", "Selamat datang")]
+    aula.disconnect(), zone.disconnect()
+
+
+@pytest.mark.parametrize(("body", "status", "code"), [
+    ({"text": "x", "display": "tidak-ada"}, 404, "unknown_display"),
+    ({"text": "x", "display": "kiosk-1"}, 404, "unknown_display"),  # a kiosk has no ticker
+    ({"text": "x" * 1001, "display": "aula"}, 422, "invalid_input"),
+    ({"text": "x", "display": ""}, 422, "invalid_input"),
+    ({"text": "x", "display": 7}, 422, "invalid_input"),
+])
+def test_a_bad_running_text_request_changes_nothing(api: Api, body: dict[str, Any],
+                                                    status: int, code: str) -> None:
+    display = _display(api, "aula")
+    before = _ok(_get(api, "admin", "/site/running-text"))
+    _error(api.client().put("/api/v1/site/running-text", headers=api.bearer("admin"),
+                            json=body), status, code)
+    assert _ok(_get(api, "admin", "/site/running-text")) == before
+    assert _running_text_events(display) == []
     display.disconnect()
 
 

@@ -141,8 +141,8 @@ def test_an_unknown_service_is_refused(sqlite_hall: Hall) -> None:
 def test_running_text_is_tidied_and_bounded(sqlite_hall: Hall) -> None:
     hall = sqlite_hall
     with hall.sessions.begin() as session:
-        assert ops.set_running_text(session, " Selamat  datang\n di MPP ") == \
-            "Selamat datang di MPP"
+        changed = ops.set_running_text(session, " Selamat  datang\n di MPP ")
+        assert [d.id for d in changed] == ["aula", "zona-a"]  # neither has its own
     with hall.session() as session:
         assert session.get_one(Site, 1).running_text == "Selamat datang di MPP"
     with pytest.raises(ops.RunningTextTooLong), hall.sessions.begin() as session:
