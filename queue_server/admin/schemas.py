@@ -65,7 +65,8 @@ class DeviceOut(Model):
     name: str
     has_token: bool
     connections: int = Field(description="Live connections to this server process")
-    last_seen_at: datetime | None
+    connected_since: datetime | None = Field(description="When the oldest of them began")
+    last_seen_at: datetime | None = Field(description="Its last connection or report")
     agent_connected: bool | None = Field(description="Kiosks: a print agent is connected")
     printer_state: str | None = Field(description="Kiosks: the printer as its agent reports")
     printer_message: str | None

@@ -55,6 +55,7 @@ from queue_server.provision import apply_config
 from queue_server.queue import catalog
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.printjobs import printer_state
+from queue_server.readmodels.connections import CONNECTED_AT
 from queue_server.readmodels.kiosks import state_messages
 from queue_server.schemas import EmptyRequest
 from queue_server.ticketpage import qr_svg
@@ -192,6 +193,14 @@ def _participants(name: str) -> list[str]:
     return [sid for sid, _ in server.manager.get_participants("/", name)]
 
 
+def _since(sids: list[str]) -> datetime | None:
+    """When the oldest of these connections began (the hub stamps each at connect)."""
+    server = socketio.server
+    stamps = [stamp for sid in sids
+              if (stamp := (server.get_environ(sid) or {}).get(CONNECTED_AT)) is not None]
+    return min(stamps, default=None)
+
+
 def _device_out(device: Device) -> DeviceOut:
     kiosk = device.kind is DeviceKind.KIOSK
     state = printer_state(device, now()) if kiosk else None
@@ -199,9 +208,10 @@ def _device_out(device: Device) -> DeviceOut:
     if state is not None:
         message_id, message_en = state_messages(state)
         message = message_en if language() == "en" else message_id
+    connections = _participants(room(device.kind.value, device.id))
     return DeviceOut(id=device.id, kind=device.kind.value, name=device.name,
                      has_token=device.token_hash is not None,
-                     connections=len(_participants(room(device.kind.value, device.id))),
+                     connections=len(connections), connected_since=_since(connections),
                      last_seen_at=device.last_seen_at,
                      agent_connected=(state != "no_agent") if kiosk else None,
                      printer_state=state, printer_message=message)

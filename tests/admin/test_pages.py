@@ -162,3 +162,96 @@ def test_the_running_text_reaches_a_connected_display_within_a_second(
         timeout=1000)
     display.close()
     page.close()
+
+
+def _kiosk_services(served: ServedHall) -> dict[str, Any]:
+    from tests.support.servers import call_api
+
+    status, services = call_api(served, "GET", "/services", "kiosk-1")
+    assert status == 200
+    return {s["code"]: s for a in services["agencies"] for s in a["services"]}
+
+
+def _operation(page: Any, service: str, action: str, reason: str, quota: str | None = None
+               ) -> None:
+    """Open the service's dialog, type (the quota and) the reason, and press Enter."""
+    page.click(f"#hall-services tr[data-service='{service}'] button[data-action='{action}']")
+    if quota is not None:
+        page.wait_for_selector("#op-quota:focus")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(quota)
+        page.keyboard.press("Tab")
+    page.wait_for_selector("#op-reason:focus")
+    page.keyboard.type(reason)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#op-dialog", state="hidden")
+
+
+def test_a_supervisor_closes_reopens_and_sets_todays_quota_on_the_hall_page(
+        browser: Any, hall_server: ServedHall, tmp_path: Path) -> None:
+    page = open_admin(browser, hall_server, "sari", "/hall")
+    page.wait_for_selector("#hall-services tr[data-service='KTP']")
+    # Her agency's services only, and no running text or announcement for a supervisor.
+    assert page.locator("#hall-services tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.service)") == ["KTP", "KK"]
+    assert page.locator("#running-form").is_hidden()
+    assert page.locator("#hall-admin-only").is_visible()
+    # A close without a reason is refused in the dialog and changes nothing.
+    page.click("#hall-services tr[data-service='KTP'] button[data-action='close']")
+    page.wait_for_selector("#op-reason:focus")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#op-error:text-is('Tulis alasannya.')")
+    page.keyboard.press("Escape")
+    assert _kiosk_services(hall_server)["KTP"]["open"]
+
+    _operation(page, "KTP", "close", "Blangko KTP habis")
+    page.wait_for_selector("#hall-services tr[data-service='KTP'][data-open='false']")
+    shot(page, "hall-closed", tmp_path)
+    assert not _kiosk_services(hall_server)["KTP"]["open"]
+    _operation(page, "KK", "quota", "Petugas hanya satu hari ini", quota="3")
+    page.wait_for_selector("#hall-services tr[data-service='KK'] td.quota:text-is('0 / 3')")
+    assert _kiosk_services(hall_server)["KK"]["quota_left"] == 3
+    _operation(page, "KTP", "reopen", "Blangko sudah datang")
+    page.wait_for_selector("#hall-services tr[data-service='KTP'][data-open='true']")
+    assert _kiosk_services(hall_server)["KTP"]["open"]
+    page.close()
+
+    log = open_admin(browser, hall_server, "admin", "/audit?kind=operations")
+    log.wait_for_selector("#audit-table tr[data-kind='operations']")
+    lines = log.inner_text("#audit-table tbody")
+    for words in ("service.closed", "Blangko KTP habis", "service.quota",
+                  "service.reopened", "sari"):
+        assert words in lines, words
+    log.close()
+
+
+def test_a_services_hours_edited_on_the_page_are_in_config_yaml_and_in_effect(
+        browser: Any, hall_server: ServedHall, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    page = open_admin(browser, hall_server, "sari", "/services")
+    page.wait_for_selector("#services-table tr[data-service='KK'] td.hours")
+    page.click("#services-table tr[data-service='KK'] button[data-action='edit']")
+    page.wait_for_selector("#service-quota:focus")
+    # It keeps the hall's hours: the week is shown, not editable, until unticked.
+    assert page.is_checked("#service-hall-hours")
+    assert page.is_disabled("#hours-table tr[data-day='mon'] input[data-key='open']")
+    page.uncheck("#service-hall-hours")
+    monday = "#hours-table tr[data-day='mon']"
+    page.fill(f"{monday} input[data-key='open']", "8.30")  # not a time: the server says so
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#service-error:has-text('not a time of day')")
+    assert "08:30" not in config.read_text(encoding="utf-8")
+    page.fill(f"{monday} input[data-key='issue_from']", "10:00")
+    page.fill(f"{monday} input[data-key='open']", "10:00")
+    page.fill(f"{monday} input.breaks", "12:00-12:30 Salat")
+    page.uncheck("#hours-table tr[data-day='fri'] input.on")  # closed on Fridays
+    shot(page, "service-hours", tmp_path)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#service-dialog", state="hidden")
+    page.wait_for_selector("#services-table tr[data-service='KK'] td.hours:text-is('jam sendiri')")
+    kk_text = config.read_text(encoding="utf-8").split("code: KK")[1].split("code: ")[0]
+    assert 'issue_from: "10:00"' in kk_text and "name: Salat" in kk_text
+    assert "fri:" not in kk_text and "thu:" in kk_text
+    kk = _kiosk_services(hall_server)["KK"]  # Monday 09:00: not yet, without a restart
+    assert not kk["open"] and kk["closed_reason"] == "not_open_yet"
+    page.close()

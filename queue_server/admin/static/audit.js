@@ -1,50 +1,39 @@
 // The audit log: one day's administration, operations and ticket transitions, filtered by
 // person, agency and kind, with the same filters as a CSV download.
 import { $, h } from "/static/shared/dom.js";
-import { api } from "/console/static/api.js";
 import { t } from "/console/static/page.js";
-import { showError, timeOnly } from "./ui.js";
+import { loader, start, timeOnly } from "./ui.js";
 
 const BASE = "/api/v1/admin/audit";
+const FILTERS = ["day", "person", "agency", "kind"];
 
 export function startAudit() {
   const S = { data: null };
   const wanted = new URLSearchParams(location.search);
-  for (const name of ["day", "person", "agency", "kind"]) {
+  for (const name of FILTERS) {
     if (wanted.get(name)) $(`audit-${name}`).value = wanted.get(name);
   }
+  S.load = loader(S, url, draw);
   $("audit-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    load(S);
+    S.load();
   });
-  $("audit-kind").addEventListener("change", () => load(S));
-  load(S);
-  return { redraw: () => draw(S) };
+  $("audit-kind").addEventListener("change", S.load);
+  return start(S, draw);
 }
 
-function filters() {
+/** The filters as the page's address, the CSV link and the API's query. */
+function url() {
   const query = new URLSearchParams();
-  for (const name of ["day", "person", "agency", "kind"]) {
+  for (const name of FILTERS) {
     const value = $(`audit-${name}`).value.trim();
     if (value) query.set(name, value);
   }
-  return query;
-}
-
-async function load(S) {
-  const query = filters();
   history.replaceState(null, "", `?${query}`);
   const csv = new URLSearchParams(query);
   csv.set("format", "csv");
   $("audit-csv").href = `${BASE}?${csv}`;
-  try {
-    S.data = await api.get(`${BASE}?${query}`);
-    $("audit-day").value = S.data.day;
-    showError(null);
-    draw(S);
-  } catch (error) {
-    showError(error);
-  }
+  return `${BASE}?${query}`;
 }
 
 function changes(entry) {
@@ -54,7 +43,7 @@ function changes(entry) {
 }
 
 function draw(S) {
-  if (!S.data) return;
+  $("audit-day").value = S.data.day;
   const rows = S.data.entries.map((entry) => h("tr", { dataset: { kind: entry.kind } },
     h("td", { text: timeOnly(entry.at) }),
     h("td", { text: t(`adm.kind.${entry.kind}`) }),
@@ -65,5 +54,4 @@ function draw(S) {
     h("td", { class: "changes", text: changes(entry) })));
   $("audit-table").tBodies[0].replaceChildren(...rows);
   $("audit-empty").hidden = rows.length > 0;
-  document.body.dataset.ready = "true";
 }

@@ -1,47 +1,114 @@
-// Today's hall: the displays' running text and a spoken announcement, each reaching the
-// screens by an event at once (administrators).
+// Today's hall: each service's day (close or reopen with a reason, today's quota) for the
+// agencies the user manages, and, for administrators, the displays' running text and a
+// spoken announcement, all or one. The changes go through the overview's operations API and
+// reach kiosks and displays by an event at once.
 import { $, h } from "/static/shared/dom.js";
 import { api } from "/console/static/api.js";
-import { t, toast } from "/console/static/page.js";
-import { showError } from "./ui.js";
+import { lang, t, toast } from "/console/static/page.js";
+import { attempt, dialogForm, loader, start } from "./ui.js";
+
+const REFRESH_MS = 15000;
 
 export function startHall() {
-  $("running-form").addEventListener("submit", async (event) => {
+  const S = { data: null };
+  S.load = loader(S, read, draw);
+  S.op = dialogForm("op");
+  $("running-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    try {
-      await api.put("/api/v1/site/running-text", { text: $("running-text").value.trim() });
-      toast(t("adm.hall.running_saved"));
-    } catch (error) {
-      toast(error.message, "error");
-    }
+    setRunningText(S);
   });
-  $("announce-form").addEventListener("submit", async (event) => {
+  $("running-display").addEventListener("change", () => showRunningText(S));
+  $("announce-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    try {
-      const out = await api.post("/api/v1/admin/announcement", {
-        text: $("announce-text").value.trim(), display: $("announce-display").value || null });
-      toast(t("adm.hall.announced", { n: out.displays.length }));
-      $("announce-text").value = "";
-    } catch (error) {
-      toast(error.message, "error");
-    }
+    announce();
   });
-  load();
-  return { redraw: () => {} };
+  setInterval(S.load, REFRESH_MS);
+  return start(S, draw);
 }
 
-async function load() {
-  try {
-    const [floor, devices] = await Promise.all([api.get("/api/v1/overview"),
-      api.get("/api/v1/admin/devices")]);
-    $("running-text").value = floor.running_text || "";
-    const select = $("announce-display");
-    select.replaceChildren(select.options[0], ...devices.devices
-      .filter((device) => device.kind === "display")
-      .map((device) => h("option", { value: device.id, text: device.name })));
-    showError(null);
-    document.body.dataset.ready = "true";
-  } catch (error) {
-    showError(error);
+/** The overview's services and displays, and for an administrator each display's text. */
+async function read() {
+  const floor = await api.get("/api/v1/overview");
+  floor.texts = floor.may_set_running_text ? await api.get("/api/v1/site/running-text") : null;
+  return floor;
+}
+
+function draw(S) {
+  $("hall-services").tBodies[0].replaceChildren(...S.data.services.map((s) => h("tr",
+    { dataset: { service: s.code, open: String(s.open) } },
+    h("th", { scope: "row" }, s.name, h("div", { class: "muted", text: `${s.agency_name} · ${s.code}` })),
+    h("td", { class: s.open ? "state-on" : "state-off" }, t(s.open ? "adm.hall.open" : "adm.hall.closed"),
+      s.closed_message ? h("div", { class: "muted", text: s.closed_message[lang()] }) : null),
+    h("td", { class: "num quota", text: `${s.issued} / ${s.quota ?? t("adm.hall.unlimited")}` }),
+    h("td", { class: "num", text: s.quota_left ?? "—" }),
+    h("td", {}, s.manageable ? h("div", { class: "cell-buttons" },
+      button("quota", S, s),
+      button(s.closed_today ? "reopen" : "close", S, s)) : null))));
+  const texts = S.data.texts;
+  $("running-form").hidden = !texts;
+  $("announce-form").hidden = !texts;
+  $("hall-admin-only").hidden = Boolean(texts);
+  if (!texts) return;
+  for (const id of ["running-display", "announce-display"]) {
+    const select = $(id);
+    const chosen = select.value;
+    select.replaceChildren(select.options[0], ...texts.displays.map((d) => h("option",
+      { value: d.id, text: d.name, selected: d.id === chosen })));
   }
+  if (document.activeElement !== $("running-text")) showRunningText(S);
+}
+
+function button(kind, S, service) {
+  return h("button", { type: "button", class: kind === "close" ? "small quiet" : "small",
+    dataset: { action: kind }, text: t(`adm.hall.${kind}`),
+    "aria-label": `${t(`adm.hall.${kind}`)} ${service.name}`, onclick: () => operation(S, kind, service) });
+}
+
+// Close, reopen or today's quota: one dialog, always with the reason the audit log keeps.
+function operation(S, kind, service) {
+  $("op-title").textContent = t(`adm.hall.${kind}_title`, { service: service.name });
+  $("op-text").textContent = t(`adm.hall.${kind}_text`, { issued: service.issued,
+    configured: service.configured_quota ?? t("adm.hall.unlimited") });
+  $("op-quota-field").hidden = kind !== "quota";
+  $("op-quota").value = service.quota ?? "";
+  $("op-reason").value = "";
+  S.op.open(kind === "quota" ? $("op-quota") : $("op-reason"), async () => {
+    const reason = $("op-reason").value.trim();
+    if (!reason) throw new Error(t("adm.hall.reason_missing"));
+    const body = { reason };
+    if (kind === "quota") body.quota = $("op-quota").value === "" ? null : Number($("op-quota").value);
+    await api.post(`/api/v1/services/${encodeURIComponent(service.code)}/${kind}`, body);
+    return () => {
+      toast(t("adm.hall.saved", { service: service.name }));
+      return S.load();
+    };
+  });
+}
+
+// --- The displays ---------------------------------------------------------------------------
+
+// The hall's text, or one display's own (empty: it shows the hall's, said as the placeholder).
+function showRunningText(S) {
+  const { text, displays } = S.data.texts;
+  const display = displays.find((d) => d.id === $("running-display").value);
+  $("running-text").value = (display ? display.own_text : text) ?? "";
+  $("running-text").placeholder = display ? text : "";
+  $("running-label").textContent = t(display ? "adm.hall.running_own" : "adm.hall.running_label");
+}
+
+function setRunningText(S) {
+  const display = $("running-display").value || null;
+  attempt(() => api.put("/api/v1/site/running-text",
+    { text: $("running-text").value.trim(), display }), () => {
+    toast(t("adm.hall.running_saved"));
+    return S.load();
+  });
+}
+
+function announce() {
+  attempt(() => api.post("/api/v1/admin/announcement", {
+    text: $("announce-text").value.trim(), display: $("announce-display").value || null }), (out) => {
+    toast(t("adm.hall.announced", { n: out.displays.length }));
+    $("announce-text").value = "";
+  });
 }

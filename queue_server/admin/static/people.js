@@ -3,34 +3,19 @@
 import { $, h } from "/static/shared/dom.js";
 import { api } from "/console/static/api.js";
 import { t, toast } from "/console/static/page.js";
-import { showError, showSecret, when } from "./ui.js";
+import { attempt, dialogForm, loader, showSecret, start, when } from "./ui.js";
 
 const BASE = "/api/v1/admin/people";
 
 export function startPeople(user) {
-  const S = { user, data: null, editing: null };
+  const S = { user, data: null };
+  S.load = loader(S, () => BASE, draw);
+  S.form = dialogForm("person");
   $("person-add").addEventListener("click", () => openForm(S, null));
-  $("person-cancel").addEventListener("click", () => $("person-dialog").close());
-  $("person-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    save(S);
-  });
-  load(S);
-  return { redraw: () => draw(S) };
-}
-
-async function load(S) {
-  try {
-    S.data = await api.get(BASE);
-    showError(null);
-    draw(S);
-  } catch (error) {
-    showError(error);
-  }
+  return start(S, draw);
 }
 
 function draw(S) {
-  if (!S.data) return;
   const rows = S.data.people.map((person) => h("tr", {
     dataset: { username: person.username, active: String(person.active) } },
   h("td", {}, h("strong", { text: person.username })),
@@ -42,7 +27,6 @@ function draw(S) {
     text: t(person.active ? "adm.people.active" : "adm.people.disabled") }),
   h("td", {}, person.manageable ? actions(S, person) : "")));
   $("people-table").tBodies[0].replaceChildren(...rows);
-  document.body.dataset.ready = "true";
 }
 
 function actions(S, person) {
@@ -59,19 +43,19 @@ function actions(S, person) {
     person.has_token ? button("revoke", () => act(S, person, "revoke-token")) : null);
 }
 
-async function act(S, person, action) {
-  try {
-    const out = await api.post(`${BASE}/${encodeURIComponent(person.username)}/${action}`, {});
-    if (out.password) showSecret(t("adm.people.password_for", person), out.password);
-    else toast(t("adm.people.saved", person));
-    await load(S);
-  } catch (error) {
-    toast(error.message, "error");
-  }
+function act(S, person, action) {
+  return attempt(() => api.post(`${BASE}/${encodeURIComponent(person.username)}/${action}`, {}),
+    (out) => told(S, out, "adm.people.saved"));
+}
+
+/** A generated password is shown once; otherwise a short note. Then the list again. */
+function told(S, out, note) {
+  if (out.password) showSecret(t("adm.people.password_for", out.person), out.password);
+  else toast(t(note, out.person));
+  return S.load();
 }
 
 function openForm(S, person) {
-  S.editing = person;
   $("person-title").textContent = person ? t("adm.people.edit", person) : t("adm.people.add");
   $("person-username").value = person?.username || "";
   $("person-username").disabled = Boolean(person);
@@ -84,26 +68,14 @@ function openForm(S, person) {
   const box = $("person-agencies");
   box.replaceChildren(box.querySelector("legend"), ...S.data.agencies.map((code) => h("label", {},
     h("input", { type: "checkbox", value: code, checked: chosen.has(code) }), code)));
-  $("person-error").textContent = "";
-  $("person-dialog").showModal();
-  (person ? $("person-name") : $("person-username")).focus();
+  S.form.open(person ? $("person-name") : $("person-username"), () => save(S, person));
 }
 
-async function save(S) {
+async function save(S, person) {
   const agencies = [...$("person-agencies").querySelectorAll("input:checked")].map((i) => i.value);
   const body = { name: $("person-name").value.trim(), role: $("person-role").value, agencies };
-  try {
-    let out;
-    if (S.editing) {
-      out = await api.request("PATCH", `${BASE}/${encodeURIComponent(S.editing.username)}`, body);
-    } else {
-      out = await api.post(BASE, { ...body, username: $("person-username").value.trim() });
-    }
-    $("person-dialog").close();
-    if (out.password) showSecret(t("adm.people.password_for", out.person), out.password);
-    else toast(t(S.editing ? "adm.people.saved" : "adm.people.added", out.person));
-    await load(S);
-  } catch (error) {
-    $("person-error").textContent = error.message;
-  }
+  const out = person
+    ? await api.request("PATCH", `${BASE}/${encodeURIComponent(person.username)}`, body)
+    : await api.post(BASE, { ...body, username: $("person-username").value.trim() });
+  return () => told(S, out, person ? "adm.people.saved" : "adm.people.added");
 }
