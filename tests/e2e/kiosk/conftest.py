@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import socketio
 import yaml
 
 from tests.support.servers import ServedHall, serve_hall
@@ -30,10 +31,6 @@ def real_hall_data() -> dict[str, Any]:
     """The hall's own config.yaml: all 18 agencies."""
     data: dict[str, Any] = yaml.safe_load((REPO / "config.yaml").read_text())
     return data
-
-
-
-
 
 
 def issue(hall: ServedHall, service: str, **extra: Any) -> dict[str, Any]:
@@ -155,3 +152,21 @@ def assert_readable(page: Any) -> None:
     assert page.evaluate(SMALL_TARGETS_JS, 64) == []
     assert page.evaluate("document.scrollingElement.scrollHeight <= innerHeight")
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+
+
+class StandInAgent:
+    """Speaks the print agent's side of the server's contract (queue_server/printing.py) the
+    way `antre kiosk-agent` does, answering each job as told: the kiosk page is under test
+    here, not the agent."""
+
+    def __init__(self, hall: ServedHall, answers: list[dict[str, Any]]) -> None:
+        self.answers = answers
+        self.jobs: list[dict[str, Any]] = []
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("print_ticket", self.print_ticket)
+        self.client.connect(hall.url, auth={"kiosk": KIOSK, "token": hall.tokens[KIOSK],
+                                            "agent": True}, wait_timeout=10)
+
+    def print_ticket(self, job: dict[str, Any]) -> None:
+        self.jobs.append(job)
+        self.client.emit("print_result", {"job_id": job["job_id"], **self.answers.pop(0)})

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import socketio
 import zxingcpp
 from PIL import Image
 
@@ -18,6 +17,7 @@ from tests.e2e.kiosk.conftest import (
     KIOSK,
     LANDSCAPE,
     Opener,
+    StandInAgent,
     api,
     awake,
     go_to_confirm,
@@ -189,24 +189,6 @@ def test_waiting_counts_follow_the_hall_live(small_hall: ServedHall,
     page.wait_for_function(
         f"() => document.querySelector('[data-agency=POLRES] .tile-waiting').textContent"
         f" === '{before + 2} menunggu'")
-
-
-class StandInAgent:
-    """Speaks the print agent's side of the server's contract (queue_server/printing.py) the
-    way `antre kiosk-agent` does, answering each job as told: the kiosk page is under test
-    here, not the agent."""
-
-    def __init__(self, hall: ServedHall, answers: list[dict[str, Any]]) -> None:
-        self.answers = answers
-        self.jobs: list[dict[str, Any]] = []
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("print_ticket", self.print_ticket)
-        self.client.connect(hall.url, auth={"kiosk": KIOSK, "token": hall.tokens[KIOSK],
-                                            "agent": True}, wait_timeout=10)
-
-    def print_ticket(self, job: dict[str, Any]) -> None:
-        self.jobs.append(job)
-        self.client.emit("print_result", {"job_id": job["job_id"], **self.answers.pop(0)})
 
 
 def test_the_printed_ticket_and_a_printer_out_of_paper(small_hall: ServedHall,
