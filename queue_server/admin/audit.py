@@ -1,22 +1,33 @@
 """The audit log: who changed what in the hall's administration, when and from where.
 
 Administration actions (people, devices, settings) are written here; ticket transitions
-(`TicketEvent`) and today's operations (`ServiceDayEvent`) already keep who, when and why, so
-reading the log merges the three into one list of `Entry`.
+(`TicketEvent`), today's operations (`ServiceDayEvent`) and counters opened, paused and closed
+(`CounterEvent`) already keep who, when and why, so reading the log merges the four into one
+list of `Entry`. Those three keep no address: their lines name the counter or service instead.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from queue_server.models import Agency, Base, Service, ServiceDayEvent, TicketEvent, User
+from queue_server.models import (
+    Agency,
+    Base,
+    Counter,
+    CounterEvent,
+    Service,
+    ServiceDayEvent,
+    TicketEvent,
+    User,
+)
 
 
 class Kind(enum.StrEnum):
@@ -88,23 +99,28 @@ def read(session: Session, timezone: str, wanted: Filter) -> list[Entry]:
     found: list[Entry] = []
     kinds = {wanted.kind} if wanted.kind else set(Kind)
     if kinds & {Kind.PEOPLE, Kind.DEVICES, Kind.SETTINGS, Kind.OPERATIONS}:
-        for row in session.scalars(select(AuditEntry).where(
-                AuditEntry.at >= start, AuditEntry.at < end)):
+        for row in _between(session, AuditEntry, start, end):
             found.append(Entry(row.at, row.kind, row.action, row.target,
                                users.get(row.user_id) if row.user_id else None, row.address,
                                row.agencies.split(), row.data))
     services = {s.id: (s.code, a.code) for s, a in session.execute(
         select(Service, Agency).join(Agency, Service.agency_id == Agency.id))}
     if Kind.OPERATIONS in kinds:
-        for event in session.scalars(select(ServiceDayEvent).where(
-                ServiceDayEvent.at >= start, ServiceDayEvent.at < end)):
+        for event in _between(session, ServiceDayEvent, start, end):
             code, agency = services.get(event.service_id, ("?", "?"))
             found.append(Entry(event.at, Kind.OPERATIONS, f"service.{event.kind}", code,
                                users.get(event.user_id) if event.user_id else None, None,
                                [agency], {"reason": event.reason, **event.data}))
+        counters = {c.id: a.code for c, a in session.execute(
+            select(Counter, Agency).join(Agency, Counter.agency_id == Agency.id))}
+        for change in _between(session, CounterEvent, start, end):
+            reason = {"reason": change.reason} if change.reason else {}
+            found.append(Entry(change.at, Kind.OPERATIONS, f"counter.{change.state.value}",
+                               change.counter_id,
+                               users.get(change.user_id) if change.user_id else None, None,
+                               [counters.get(change.counter_id, "?")], reason))
     if Kind.TICKETS in kinds:
-        for ticket_event in session.scalars(select(TicketEvent).where(
-                TicketEvent.at >= start, TicketEvent.at < end)):
+        for ticket_event in _between(session, TicketEvent, start, end):
             code, agency = services.get(ticket_event.service_id, ("?", "?"))
             changes = {"ticket": ticket_event.ticket_id, "service": code,
                        "counter": ticket_event.counter_id, **ticket_event.data}
@@ -113,7 +129,18 @@ def read(session: Session, timezone: str, wanted: Filter) -> list[Entry]:
                                users.get(ticket_event.user_id) if ticket_event.user_id
                                else None, None, [agency], changes))
     kept = [entry for entry in found if _matches(entry, wanted)]
-    return sorted(kept, key=lambda entry: entry.at, reverse=True)
+    # Newest first; of two at the same moment, the one written later first.
+    return sorted(kept, key=lambda entry: entry.at)[::-1]
+
+
+Row = TypeVar("Row", AuditEntry, ServiceDayEvent, CounterEvent, TicketEvent)
+
+
+def _between(session: Session, model: type[Row], start: datetime, end: datetime
+             ) -> Sequence[Row]:
+    """The table's rows of [start, end), in the order they were written."""
+    return session.scalars(select(model).where(model.at >= start, model.at < end)
+                           .order_by(model.id)).all()
 
 
 def _matches(entry: Entry, wanted: Filter) -> bool:

@@ -90,3 +90,23 @@ def test_the_log_as_csv_and_bad_filters(api: Api) -> None:
                 "format=pdf"):
         refused = client.get(f"/api/v1/admin/audit?{bad}", headers=api.bearer("admin"))
         assert refused.status_code == 422, bad
+
+
+def test_counters_opened_and_closed_are_in_the_log_with_their_reason(api: Api) -> None:
+    client = api.client()
+    assert client.post("/api/v1/counters/L1/open", headers=api.bearer("ayu"),
+                       json={}).status_code == 200
+    assert client.post("/api/v1/counters/L3/open", headers=api.bearer("budi"),
+                       json={}).status_code == 200
+    closed = client.post("/api/v1/counters/L1/close-left", headers=api.bearer("sari"),
+                         json={"reason": "Ditinggal tanpa ditutup"})
+    assert closed.status_code == 204, closed.get_json()
+    theirs = client.get("/api/v1/admin/audit?kind=operations",
+                        headers=api.bearer("sari")).get_json()["entries"]
+    assert [(e["action"], e["target"], e["person"]) for e in theirs] == [
+        ("counter.closed", "L1", "sari"), ("counter.open", "L1", "ayu")]
+    assert theirs[0]["changes"] == {"reason": "Ditinggal tanpa ditutup"}
+    assert theirs[0]["agencies"] == ["DUKCAPIL"]
+    polres = client.get("/api/v1/admin/audit?agency=POLRES&person=budi",
+                        headers=api.bearer("admin")).get_json()["entries"]
+    assert [e["action"] for e in polres] == ["counter.open"]
