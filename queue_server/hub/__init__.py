@@ -7,7 +7,8 @@ tells whom. One module per job:
   rolls the day over;
 - `publication`: what some changes mean as events, and to which rooms;
 - `connections`: sign-in and the snapshot a connection starts from;
-- `printagent`: the kiosk print agents' jobs, answers and presence.
+- `printagent`: the kiosk print agents' jobs, answers and presence;
+- `schedule`: services opening and closing by the clock, told as it happens.
 
 Every event carries the `room` it was sent to, that room's `seq` and the `epoch` the number
 counts in; a snapshot carries the current `seq` and `epoch` of each room the connection is in
@@ -26,6 +27,7 @@ from queue_server.extensions import socketio
 from queue_server.hub.connections import register_connections
 from queue_server.hub.printagent import register_agent_events
 from queue_server.hub.publisher import COALESCE_S, HUB, Hub, keep_rolling_days
+from queue_server.hub.schedule import keep_hours
 from queue_server.hub.sequences import make_sequences
 from queue_server.runtime import Runtime
 
@@ -44,3 +46,4 @@ def init_hub(app: Flask) -> None:
     register_agent_events()
     if serving:
         socketio.start_background_task(keep_rolling_days, made)
+        socketio.start_background_task(keep_hours, made)  # services open and close on time

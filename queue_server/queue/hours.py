@@ -63,3 +63,13 @@ def issue_refusal(hours: WeeklyHours, holidays: dict[str, str],
         if pause.start <= now < pause.end:
             return OnBreak(name=pause.name, time=hhmm(pause.end))
     return None
+
+
+def issue_changes(hours: WeeklyHours, day: date) -> list[time]:
+    """The times on `day` at which `issue_refusal` may change its answer: issuing opens,
+    each break starts and ends, the cutoff; in order."""
+    hours_then = hours.for_weekday(day.weekday())
+    if hours_then is None:
+        return []
+    pauses = [moment for pause in hours_then.breaks for moment in (pause.start, pause.end)]
+    return sorted({hours_then.issue_from, hours_then.cutoff, *pauses})
