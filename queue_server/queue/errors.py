@@ -195,3 +195,92 @@ class PrintAgentAbsent(DomainError):
     code = "no_agent"
     message_id = "Printer {kiosk} tidak tersambung; periksa agen cetak di PC kios."
     message_en = "The printer of {kiosk} is not connected; check the print agent on the kiosk PC."
+
+
+# --- Remote tickets and appointments (queue/bookings.py, queue/checkin.py) ------------------
+
+class InvalidPhone(DomainError):
+    code, status = "invalid_phone", 422
+    message_id = "Nomor ponsel tidak valid; tulis seperti 0812 3456 7890 atau +62 812 3456 7890."
+    message_en = "Not a valid mobile number; write it as 0812 3456 7890 or +62 812 3456 7890."
+
+
+class NikRequired(DomainError):
+    code, status = "nik_required", 422
+    message_id = "Layanan {service} meminta NIK (16 angka pada KTP-el atau KK)."
+    message_en = "{service} asks for the NIK (the 16 digits on the KTP-el or family card)."
+
+
+class InvalidNik(DomainError):
+    code, status = "invalid_nik", 422
+    message_id = "NIK tidak valid; NIK terdiri dari 16 angka seperti pada KTP-el."
+    message_en = "Not a valid NIK; a NIK is the 16 digits printed on the KTP-el."
+
+
+class InvalidDate(DomainError):
+    code, status = "invalid_date", 422
+    message_id = "Tanggal {day} tidak dapat dipesan; pilih hari ini sampai {last}."
+    message_en = "{day} cannot be booked; choose a day from today to {last}."
+
+
+class InvalidSlot(DomainError):
+    code, status = "invalid_slot", 422
+    message_id = ("Jam {slot} tidak tersedia untuk {service} pada tanggal itu; pilih jam dari "
+                  "daftar.")
+    message_en = "{slot} is not a slot of {service} on that day; choose one from the list."
+
+
+class RemoteClosed(DomainError):
+    code = "remote_closed"
+    message_id = "Pengambilan nomor dari rumah untuk {service} tidak tersedia: {why_id}"
+    message_en = "Taking a number from home for {service} is not available: {why_en}"
+
+
+class AlreadyBooked(DomainError):
+    code = "already_booked"
+    message_id = ("{holder} ini sudah memegang nomor {service} untuk tanggal itu; batalkan "
+                  "dulu nomor itu untuk memesan lagi.")
+    message_en = ("This {holder_en} already holds a {service} number for that day; cancel it "
+                  "first to book again.")
+
+
+class SlotFull(DomainError):
+    code = "slot_full"
+    message_id = "Jam {slot} sudah penuh; pilih jam lain."
+    message_en = "The {slot} slot is full; choose another."
+
+
+class RemoteQuotaReached(DomainError):
+    code = "remote_quota_reached"
+    message_id = ("Kuota nomor dari rumah untuk {service} pada tanggal itu sudah habis "
+                  "({kept} nomor).")
+    message_en = "The numbers {service} keeps for remote booking that day are taken ({kept})."
+
+
+class QuotaKeptForRemote(DomainError):
+    """A walk-in finds the rest of the quota kept for remote bookings (until their cut-off)."""
+
+    code = "quota_kept_for_remote"
+    message_id = ("Sisa kuota hari ini disediakan untuk antrean dari rumah sampai pukul {time}; "
+                  "coba lagi setelah itu.")
+    message_en = ("The rest of today's quota is kept for remote bookings until {time}; try "
+                  "again after that.")
+
+
+class TooEarly(DomainError):
+    code = "too_early"
+    message_id = "Terlalu awal: check-in untuk nomor {ticket} dibuka {when_id}."
+    message_en = "Too early: check-in for {ticket} opens {when_en}."
+
+
+class TooLate(DomainError):
+    code = "too_late"
+    message_id = ("Waktu check-in nomor {ticket} sudah lewat; silakan ambil nomor baru di "
+                  "kios.")
+    message_en = "The check-in time of {ticket} has passed; please take a new number."
+
+
+class AlreadyCheckedIn(DomainError):
+    code = "already_checked_in"
+    message_id = "Nomor {ticket} sudah check-in; tunggu panggilan."
+    message_en = "{ticket} is already checked in; wait for the call."

@@ -6,7 +6,7 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Integer, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from queue_server.config import WeeklyHours
@@ -27,12 +27,15 @@ from queue_server.queue.errors import (
     ClosedToday,
     InvalidPriorityReason,
     InvalidTransition,
+    QuotaKeptForRemote,
     QuotaReached,
+    RemoteQuotaReached,
     UnknownService,
     UnknownTicket,
 )
 from queue_server.queue.hours import issue_refusal
 from queue_server.queue.printjobs import first_print, record_print_failure
+from queue_server.queue.remote import Share, kept_for_remote, walk_in_share
 
 
 class PriorityReason(enum.StrEnum):
@@ -74,15 +77,14 @@ def issue_ticket(session: Session, now: datetime, service_code: str, *,
     reason = _priority_reason(priority, priority_reason)
     rules = site_rules(session)
     local = site_time(rules, now)
-    cached = catalog(session)
-    hours = cached.hours.get(service.id) if cached is not None else None
-    refusal = issue_refusal(hours or WeeklyHours.model_validate(service.hours),
-                            rules.holidays, local)
+    hours = service_hours(session, service)
+    refusal = issue_refusal(hours, rules.holidays, local)
     if refusal is not None:
         raise refusal
     day = local.date()
-    _take_quota_unit(session, service, day)
-    number = _next_number(session, day, service.prefix)
+    take_quota_unit(session, service, day,
+                    walk_in_share(service, hours.for_weekday(local.weekday()), local.time()))
+    number = next_number(session, day, service.prefix)
     ticket = Ticket(
         service_id=service.id, issued_service_id=service.id, service_day=day,
         prefix=service.prefix, number=number, code=format_code(service.prefix, number),
@@ -101,6 +103,13 @@ def issue_ticket(session: Session, now: datetime, service_code: str, *,
     return ticket
 
 
+def service_hours(session: Session, service: Service) -> WeeklyHours:
+    """The service's weekly hours: the catalog's, read once per process, or parsed."""
+    cached = catalog(session)
+    hours = cached.hours.get(service.id) if cached is not None else None
+    return hours or WeeklyHours.model_validate(service.hours)
+
+
 def _priority_reason(priority: bool, reason: str | None) -> str | None:
     if not priority or reason is None:
         return None
@@ -111,21 +120,36 @@ def _priority_reason(priority: bool, reason: str | None) -> str | None:
             reason=reason, choices=", ".join(r.value for r in PriorityReason)) from None
 
 
-def _take_quota_unit(session: Session, service: Service, day: date) -> None:
+def take_quota_unit(session: Session, service: Service, day: date, share: Share) -> None:
     """Count one ticket against the day's quota, atomically, or refuse.
 
     One upsert: the day's first ticket makes the row with one issued (when the quota allows
-    one), any later one adds one where the day is not closed and the quota not reached."""
+    one), any later one adds one where the day is not closed and the quota not reached. With
+    a share kept for remote bookings, a remote booking must also fit in that share and a
+    walk-in must leave it whole. On PostgreSQL the upsert locks the day's row until the
+    transaction ends, so bookings of one service and day follow each other (slots count on it).
+    """
     no_limit = 2**31 - 1
     quota = func.coalesce(ServiceDay.quota_override, service.quota, no_limit)
-    first = 1 if service.quota is None or service.quota >= 1 else 0
+    allowed = ServiceDay.closed_reason.is_(None) & (ServiceDay.issued < quota)
+    if share.percent:
+        limit = func.coalesce(ServiceDay.quota_override, literal(service.quota, Integer))
+        kept_part: ColumnElement[int] = limit * share.percent // 100
+        allowed &= (ServiceDay.remote_issued < func.coalesce(kept_part, no_limit)) \
+            if share.remote else \
+            (ServiceDay.issued - ServiceDay.remote_issued < quota - func.coalesce(kept_part, 0))
+    first_limit = (kept_for_remote(service.quota, share.percent) if share.remote
+                   else (service.quota or 0) - kept_for_remote(service.quota, share.percent))
+    first = 1 if service.quota is None or first_limit >= 1 else 0
+    remote = 1 if share.remote else 0
     statement = upsert(session, ServiceDay).values(service_id=service.id, day=day,
-                                                   issued=first)
+                                                   issued=first, remote_issued=first * remote)
+    changes = {"issued": ServiceDay.issued + 1}
+    if remote:
+        changes["remote_issued"] = ServiceDay.remote_issued + 1
     taken = session.execute(
         statement.on_conflict_do_update(
-            index_elements=["service_id", "day"],
-            set_={"issued": ServiceDay.issued + 1},
-            where=ServiceDay.closed_reason.is_(None) & (ServiceDay.issued < quota))
+            index_elements=["service_id", "day"], set_=changes, where=allowed)
         .returning(ServiceDay.issued)
         .execution_options(synchronize_session=False)).scalar()
     if taken is not None and taken >= 1:
@@ -136,10 +160,28 @@ def _take_quota_unit(session: Session, service: Service, day: date) -> None:
     if row.closed_reason is not None:
         raise ClosedToday(reason=row.closed_reason)
     override = row.quota_override
-    raise QuotaReached(quota=override if override is not None else service.quota)
+    limit_today = override if override is not None else service.quota
+    kept = kept_for_remote(limit_today, share.percent)
+    if share.remote and limit_today is not None and row.remote_issued >= kept:
+        raise RemoteQuotaReached(service=service.name, kept=kept)
+    if limit_today is not None and row.issued >= limit_today:
+        raise QuotaReached(quota=limit_today)
+    raise QuotaKeptForRemote(time=share.until)
 
 
-def _next_number(session: Session, day: date, prefix: str) -> int:
+def return_quota_unit(session: Session, ticket: Ticket) -> None:
+    """Give back the quota unit of a booking that will never be served (cancelled before
+    its check-in, or expired): the number is anyone's again."""
+    remote = 1 if ticket.channel is Channel.ONLINE else 0
+    session.execute(
+        update(ServiceDay)
+        .where(ServiceDay.service_id == ticket.issued_service_id,
+               ServiceDay.day == ticket.service_day, ServiceDay.issued > 0)
+        .values(issued=ServiceDay.issued - 1, remote_issued=ServiceDay.remote_issued - remote)
+        .execution_options(synchronize_session=False))
+
+
+def next_number(session: Session, day: date, prefix: str) -> int:
     """The next number of a prefix on a day: gapless and unique under any concurrency,
     because the increment and the read are one statement on one row."""
     statement = (
@@ -161,11 +203,14 @@ def find_ticket_by_token(session: Session, token: str) -> Ticket:
 
 def cancel_ticket(session: Session, now: datetime, ticket: Ticket, *,
                   user_id: int | None = None, reason: str = "visitor_left") -> Ticket:
-    """A waiting visitor leaves (or staff remove them): counted apart from no-shows."""
-    if ticket.status is not TicketStatus.WAITING:
-        raise InvalidTransition(ticket=ticket.code, status=ticket.status.value, action="cancel")
+    """A waiting visitor leaves (or staff remove them): counted apart from no-shows. A
+    booking cancelled before its check-in gives its quota unit back."""
+    left = ticket.status
+    if left not in (TicketStatus.WAITING, TicketStatus.BOOKED):
+        raise InvalidTransition(ticket=ticket.code, status=left.value, action="cancel")
     ticket.status = TicketStatus.CANCELLED
     ticket.finished_at = now
-    record(session, ticket, "cancelled", now, from_status=TicketStatus.WAITING,
-           user_id=user_id, reason=reason)
+    if left is TicketStatus.BOOKED:
+        return_quota_unit(session, ticket)
+    record(session, ticket, "cancelled", now, from_status=left, user_id=user_id, reason=reason)
     return ticket

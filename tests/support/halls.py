@@ -73,6 +73,20 @@ def hall_data() -> dict[str, Any]:
     return copy.deepcopy(SMALL_HALL)
 
 
+def remote_hall_data(**remote: Any) -> dict[str, Any]:
+    """The small hall taking numbers from home (issue 16): 40 % of KTP's 5 kept for remote
+    bookings (2), KK asks for the NIK, SKCK offers 30-minute slots for 2 visitors each;
+    `remote` overrides the hall's remote settings."""
+    data = hall_data()
+    data["remote"] = {"enabled": True, "remote_share": 40, "days_ahead": 7,
+                      "cutoff_minutes": 60, "arrive_before_minutes": 30,
+                      "arrive_after_minutes": 15, "late_grace_minutes": 60, "few_ahead": 2,
+                      **remote}
+    data["agencies"][0]["services"][1]["asks_nik"] = True
+    data["agencies"][1]["services"][0]["slots"] = {"length_minutes": 30, "capacity": 2}
+    return data
+
+
 def wita(text_value: str) -> datetime:
     """'2026-11-30 09:00' read as WITA."""
     return datetime.fromisoformat(text_value).replace(tzinfo=WITA)

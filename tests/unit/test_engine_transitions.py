@@ -32,8 +32,12 @@ from queue_server.models import (
     TicketStatus,
 )
 from queue_server.people import add_user
-from queue_server.queue import calling, counters, errors, issuing, rollover
-from tests.support.halls import Hall, hall_data, prepare_hall, wita
+from queue_server.queue import calling, checkin, counters, errors, issuing, rollover
+from queue_server.queue.bookings import BookingRequest, book
+from queue_server.queue.identity import identity_key
+from tests.support.halls import Hall, prepare_hall, remote_hall_data, wita
+
+KEY = identity_key("test-secret")
 
 T = TypeVar("T")
 Event = tuple[int, str, TicketStatus]  # ticket, kind, the status it left
@@ -136,10 +140,12 @@ ACTIONS: dict[str, Action] = {
     "resume": lambda s, now, f: calling.resume(s, now, "L1", f.ticket, f.ayu),
     "return_late": lambda s, now, f: calling.return_late(s, now, f.ticket, f.ayu),
     "cancel": lambda s, now, f: issuing.cancel_ticket(s, now, s.get(Ticket, f.ticket)),
+    "check_in": lambda s, now, f: checkin.check_in(s, now, s.get_one(Ticket, f.ticket)),
 }
 COUNTER_ACTIONS = {"recall", "start", "finish", "no_show", "recycle", "transfer", "park"}
 
 PATHS: dict[str, list[str]] = {  # how a fresh waiting ticket reaches each status
+    "booked": [],  # a number taken from home (reach() books it instead of issuing it)
     "waiting": [],
     "called": ["call_next"],
     "serving": ["call_next", "start"],
@@ -163,10 +169,15 @@ ALLOWED: dict[tuple[str, str], tuple[TicketStatus, list[tuple[str, TicketStatus]
     ("serving", "park"): (TicketStatus.PARKED, [("parked", S)]),
     ("parked", "resume"): (S, [("resumed", TicketStatus.PARKED)]),
     ("no_show", "return_late"): (W, [("returned", TicketStatus.NO_SHOW)]),
+    ("booked", "cancel"): (TicketStatus.CANCELLED, [("cancelled", TicketStatus.BOOKED)]),
+    ("booked", "check_in"): (W, [("checked_in", TicketStatus.BOOKED)]),
 }
 
 
 def refusal(status: str, action: str) -> type[errors.DomainError]:
+    if action == "check_in":
+        return {"expired": errors.TooLate, "cancelled": errors.InvalidTransition}.get(
+            status, errors.AlreadyCheckedIn)
     if action in COUNTER_ACTIONS:
         if status not in ("called", "serving"):
             return errors.NoActiveTicket  # Loket 1 holds no called or serving ticket
@@ -182,7 +193,9 @@ def reach(hall: Hall, status: str) -> Floor:
     ayu, budi = officer(hall, "ayu"), officer(hall, "budi")
     act(hall, counters.open_counter, "L1", ayu)
     act(hall, counters.open_counter, "L2", budi)
-    floor = Floor(ayu, budi, issue(hall).id)
+    first = act(hall, book, KEY, BookingRequest("KTP", "081234567890")) \
+        if status == "booked" else issue(hall)
+    floor = Floor(ayu, budi, first.id)
     for step in PATHS[status]:
         if step == "call_next":
             act(hall, calling.call_next, "L1", ayu)
@@ -213,14 +226,15 @@ def floors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
     def copy(status: str, tmp_path: Path) -> tuple[Hall, Floor]:
         if status not in made:
             path = tmp_path_factory.mktemp(status) / "antre.db"
-            template = prepare_hall(f"sqlite:///{path}")
+            template = prepare_hall(f"sqlite:///{path}", remote_hall_data())
             floor = reach(template, status)
             template.engine.dispose()  # the last connection folds the WAL into the file
             made[status] = (path, floor, template.clock.now())
         path, floor, now = made[status]
         shutil.copyfile(path, tmp_path / "antre.db")
         engine = make_engine(f"sqlite:///{tmp_path / 'antre.db'}")
-        hall = Hall(engine, session_factory(engine), FixedClock(now), parse_config(hall_data()))
+        hall = Hall(engine, session_factory(engine), FixedClock(now),
+                    parse_config(remote_hall_data()))
         return hall, floor
 
     yield copy
@@ -252,7 +266,7 @@ def test_the_table_covers_every_status_and_allows_each_transition_once() -> None
     assert set(PATHS) == {s.value for s in TicketStatus}
     assert {kind for _, appended in ALLOWED.values() for kind, _ in appended} == {
         "called", "recalled", "started", "finished", "recycled", "transferred", "parked",
-        "resumed", "cancelled", "returned"}
+        "resumed", "cancelled", "returned", "checked_in"}
 
 
 def test_invalid_transition_names_ticket_status_and_action(sqlite_hall: Hall) -> None:
