@@ -146,21 +146,40 @@ def test_a_quota_edited_on_the_page_is_in_config_yaml_and_in_effect(
     page.close()
 
 
+def _ticker_shows(display: Any, words: str) -> None:
+    """The display scrolls `words` within a second (an event, not a poll)."""
+    display.wait_for_function(
+        "words => document.getElementById('ticker').textContent.includes(words)", arg=words,
+        timeout=1000)
+
+
 def test_the_running_text_reaches_a_connected_display_within_a_second(
         browser: Any, hall_server: ServedHall, tmp_path: Path) -> None:
-    display = browser.new_page()
-    display.set_default_timeout(WAIT_MS)
-    display.goto(f"{hall_server.url}/display/aula?token={hall_server.tokens['aula']}")
-    display.wait_for_selector("body[data-ready='true']")
+    displays = {}
+    for name in ("aula", "zona-a"):
+        displays[name] = browser.new_page()
+        displays[name].set_default_timeout(WAIT_MS)
+        displays[name].goto(f"{hall_server.url}/display/{name}?token={hall_server.tokens[name]}")
+        displays[name].wait_for_selector("body[data-ready='true']")
     page = open_admin(browser, hall_server, "admin", "/hall")
-    page.wait_for_selector("body[data-ready='true']")
+    page.wait_for_selector("#running-form:not([hidden])")
     page.fill("#running-text", "Loket Samsat buka sampai pukul 12.00")
-    shot(page, "hall", tmp_path)
     page.click("#running-form button[type='submit']")
-    display.wait_for_function(
-        "() => document.getElementById('ticker').textContent.includes('Loket Samsat')",
-        timeout=1000)
-    display.close()
+    _ticker_shows(displays["aula"], "Loket Samsat")
+    _ticker_shows(displays["zona-a"], "Loket Samsat")
+    # One display's own text: only that one changes; the field then says the hall's as a hint.
+    page.select_option("#running-display", "zona-a")
+    assert page.input_value("#running-text") == ""
+    assert page.get_attribute("#running-text", "placeholder") == \
+        "Loket Samsat buka sampai pukul 12.00"
+    page.fill("#running-text", "Zona A: antrean KTP ditutup pukul 11.00")
+    shot(page, "hall", tmp_path)
+    page.keyboard.press("Enter")
+    _ticker_shows(displays["zona-a"], "Zona A: antrean KTP")
+    page.wait_for_timeout(500)
+    assert "Zona A" not in displays["aula"].inner_text("#ticker")
+    for display in displays.values():
+        display.close()
     page.close()
 
 
