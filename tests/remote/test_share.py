@@ -9,8 +9,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from queue_server.models import Ticket, TicketStatus
+from queue_server.models import Service, ServiceDay, Ticket, TicketStatus
 from queue_server.queue import errors, issuing
+from queue_server.queue.availability import availability
+from queue_server.queue.common import get_site, site_time
 from queue_server.queue.expiry import expire_bookings
 from tests.remote.conftest import booking, service_day_row
 from tests.support.halls import Hall, wita
@@ -68,3 +70,24 @@ def test_cancel_and_expiry_give_the_unit_back(remote_hall: Hall) -> None:
     with remote_hall.session() as session:
         statuses = dict(session.execute(select(Ticket.id, Ticket.status)).all())
     assert statuses == {first.id: TicketStatus.CANCELLED, second.id: TicketStatus.EXPIRED}
+
+
+def walk_in_state(hall: Hall) -> tuple[int | None, str | None]:
+    """What the kiosk is told of KTP: the quota left to walk-ins and the refusal's code."""
+    with hall.session() as session:
+        service = session.scalars(select(Service).where(Service.code == "KTP")).one()
+        row = session.scalar(select(ServiceDay).where(ServiceDay.service_id == service.id))
+        site = get_site(session)
+        state = availability(site, site_time(site, hall.clock.now()), service, row)
+    return state.quota_left, state.refusal.code if state.refusal else None
+
+
+def test_the_kiosk_sees_only_what_walk_ins_may_take(remote_hall: Hall) -> None:
+    assert walk_in_state(remote_hall) == (3, None)
+    booking(remote_hall)
+    assert walk_in_state(remote_hall) == (3, None)
+    for _ in range(3):
+        walk_in(remote_hall)
+    assert walk_in_state(remote_hall) == (0, "quota_kept_for_remote")
+    remote_hall.clock.set(wita("2026-11-30 13:30"))
+    assert walk_in_state(remote_hall) == (1, None)
