@@ -196,3 +196,20 @@ def _check_number(n: int, *, what: str = "number") -> None:
         raise ValueError(
             f"{what} {n} is out of range: only 0-{MAX_NUMBER} can be said with the clip set"
         )
+
+
+MAX_NOTICE = 300  # characters of an announcement's text: a few sentences, said in ~20 s
+
+
+def hall_notice(text: str) -> Announcement:
+    """A spoken announcement to the hall: "Pengumuman: <text>" / "Announcement: <text>".
+
+    Said as written by a TTS voice; it has no clip ``words``, since a recorded voice holds
+    only the words of a call. Raises ValueError for an empty or too long text.
+    """
+    said = " ".join(text.split())
+    if not said or len(said) > MAX_NOTICE:
+        raise ValueError(f"an announcement needs 1-{MAX_NOTICE} characters of text")
+    return Announcement(code="", text_id=f"Pengumuman: {said}",
+                        text_en=f"Announcement: {said}", speech_id=f"Pengumuman: {said}",
+                        words=())

@@ -1,4 +1,5 @@
-"""The hall display, `/display/<id>`: the page, the voice of a call, and the slideshow.
+"""The hall display, `/display/<id>`: the page, the voice of a call or an announcement, and
+the slideshow.
 
 The page is public HTML; it holds the display's device token in the browser (`localStorage`),
 put there once by the setup link `/display/<id>?token=<device token>`. With it the page
@@ -13,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -22,8 +24,15 @@ from flask import request as flask_request
 from flask.typing import ResponseReturnValue
 
 from display import chime
-from display.announce import Announcement, make_announcement, parse_code
-from display.voice import Engine, VoiceError, espeak_available, render_announcement
+from display.announce import Announcement, hall_notice, make_announcement, parse_code
+from display.voice import (
+    ESPEAK_VOICE,
+    ESPEAK_VOICE_EN,
+    Engine,
+    VoiceError,
+    espeak_available,
+    render_announcement,
+)
 
 if TYPE_CHECKING:
     from queue_server.config import Display, HallConfig
@@ -116,6 +125,30 @@ def display_blueprint(hall: HallConfig, *, data_dir: Path, config_dir: Path, clo
         return Response(wav, mimetype="audio/wav",
                         headers={"Cache-Control": f"private, max-age={VOICE_MAX_AGE_S}"})
 
+    @bp.get("/<display_id>/notice.wav")
+    def display_notice(display_id: str) -> ResponseReturnValue:
+        """The voice of a hall announcement ("Pengumuman: ..."), in the page's language
+        (`lang=en`: English only; else Indonesian, then English where the display says calls
+        in both). A recorded voice has no words for free text: espeak says it instead."""
+        display = display_of(display_id)
+        authorize(display_id)
+        english_only = flask_request.args.get("lang") == "en"
+        try:
+            notice = hall_notice(flask_request.args.get("text", ""))
+        except ValueError as error:
+            return jsonify({"error": {"code": "bad_text", "message": str(error)}}), 400
+        engine = Engine.ESPEAK if display.voice == Engine.CLIPS else display.voice
+        try:
+            wav = voices.render(
+                engine, None, replace(notice, speech_id=notice.text_en) if english_only
+                else notice, english=display.say_english and not english_only,
+                voice=ESPEAK_VOICE_EN if english_only else ESPEAK_VOICE)
+        except VoiceRefused as refused:
+            return jsonify({"error": {"code": refused.code, "message": refused.message}}), \
+                refused.status
+        return Response(wav, mimetype="audio/wav",
+                        headers={"Cache-Control": f"private, max-age={VOICE_MAX_AGE_S}"})
+
     @bp.get("/<display_id>/media.json")
     def display_media(display_id: str) -> ResponseReturnValue:
         display = display_of(display_id)
@@ -179,7 +212,7 @@ class _VoiceCache:
         self._wavs: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 
     def render(self, engine: str, clips_dir: Path | None, said: Announcement,
-               english: bool = False) -> bytes:
+               english: bool = False, voice: str = ESPEAK_VOICE) -> bytes:
         if engine not in (Engine.ESPEAK, Engine.CLIPS):
             raise VoiceRefused(404, "no_server_voice",
                                f"Layar ini memakai suara '{engine}'; server tidak merender suara.")
@@ -189,7 +222,7 @@ class _VoiceCache:
                                "layar hanya membunyikan bel.")
         english = english and engine == Engine.ESPEAK  # clips are Indonesian words only
         key = (engine, str(clips_dir), " ".join(said.words) if engine == Engine.CLIPS
-               else said.speech_id + (" | en" if english else ""))
+               else f"{voice}: {said.speech_id}" + (" | en" if english else ""))
         found = self._get(key)
         if found is not None:
             return found
@@ -200,7 +233,7 @@ class _VoiceCache:
             try:
                 wav = render_announcement(said, engine, clips_dir=clips_dir,
                                           cache_dir=self.cache_dir, with_chime=False,
-                                          english=english)
+                                          english=english, voice=voice)
             except VoiceError as error:
                 raise VoiceRefused(503, "voice_unavailable", str(error)) from None
             with self._lock:

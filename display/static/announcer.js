@@ -1,5 +1,7 @@
-// The announcement queue: each call is the chime, then the voice; calls wait their turn and
-// never overlap; a call is said at most once even when several tabs show the same display.
+// The announcement queue: each call, and each announcement of the hall ("Pengumuman: ..."),
+// is the chime, then the voice; they wait their turn and never overlap (an announcement never
+// cuts a call, nor a call an announcement); each is said at most once even when several tabs
+// show the same display.
 
 const CLAIM_MS = 150; // tabs of one display compare claims for this long before one speaks
 const GAP_MS = 400; // silence between two announcements
@@ -121,13 +123,18 @@ export class Announcer {
    * onShow(call, highlight): put a call in the big panel.
    * onState(state): idle | chime | voice (the page shows it in data-audio-state).
    * onBlocked(blocked): the browser will not play sound until someone touches the screen.
+   * onNotice(notice): show an announcement (when it arrives, and again as it is said).
+   * language: the page's (id | en); an announcement is said in it.
    */
-  constructor({ displayId, engine, token, voiceUrl, chime, onShow, onState, onBlocked,
-    onVoice }) {
+  constructor({ displayId, engine, token, voiceUrl, noticeUrl, language, chime, onShow,
+    onNotice, onState, onBlocked, onVoice }) {
     this.onVoice = onVoice || (() => {}); // (ok): a call was voiced, or its voice failed
+    this.onNotice = onNotice || (() => {});
     this.engine = engine;
     this.token = token;
     this.voiceUrl = voiceUrl;
+    this.noticeUrl = noticeUrl;
+    this.language = language || "id";
     this.chimeParams = chime;
     this.onShow = onShow;
     this.onState = onState;
@@ -148,7 +155,10 @@ export class Announcer {
   }
 
   record(what, key) {
-    if (what === "voice" || what === "novoice") this.onVoice(what === "voice");
+    // The voice state the overview shows is the calls' (an announcement may lack a voice
+    // where calls have one: a recorded clip set cannot say free text).
+    const call = !key.startsWith("notice@");
+    if (call && (what === "voice" || what === "novoice")) this.onVoice(what === "voice");
     const entry = `${what}:${key}`;
     this.log.push(entry);
     this.trace.push({ at: performance.now(), entry });
@@ -185,12 +195,22 @@ export class Announcer {
   /** A new call: said by this tab if it wins the claim, else only shown. */
   offer(call) {
     if (this.idle) this.onShow(call, true); // on the screen at once; the sound follows
-    this.claims.win(call.key).then((won) => {
+    this.queue(call, () => this.onShow(call, true));
+  }
+
+  /** An announcement {key, said: {id, en}, text}: shown at once, said in its turn. */
+  offerNotice(notice) {
+    this.onNotice(notice);
+    this.queue({ ...notice, notice: true }, () => {});
+  }
+
+  queue(item, onLost) {
+    this.claims.win(item.key).then((won) => {
       if (!won) {
-        this.onShow(call, true);
+        onLost();
         return;
       }
-      this.pending.push({ call, since: Date.now() });
+      this.pending.push({ call: item, since: Date.now() });
       while (this.pending.length > MAX_PENDING) this.record("skip", this.pending.shift().call.key);
       this.pump();
     });
@@ -223,18 +243,24 @@ export class Announcer {
 
   async say(call) {
     const key = call.key;
-    this.onShow(call, true);
-    const fetching = this.serverVoice(call); // rendered on the server while the chime rings
+    if (call.notice) this.onNotice(call);
+    else this.onShow(call, true);
+    // Rendered on the server while the chime rings.
+    const fetching = call.notice ? this.noticeVoice(call) : this.serverVoice(call);
     fetching.catch(() => {});
     this.onState("chime");
     this.record("chime", key);
     await this.play(this.chime);
-    const words = call.announcement;
+    const sentence = call.notice ? call.said?.[this.language] || call.said?.id
+      : call.announcement?.speech_id || call.announcement?.id;
+    // A call's words are Indonesian; an announcement is in the page's language.
+    const voice = call.notice && this.language !== "id" ? this.findVoice(this.language)
+      : this.browserVoice;
     let spoke = false;
-    if (this.engine === "browser" && words && this.browserVoice) {
+    if (this.engine === "browser" && sentence && voice) {
       this.onState("voice");
       this.record("voice", key);
-      spoke = await this.speak(words.speech_id || words.id);
+      spoke = await this.speak(sentence, voice);
     } else if (this.engine === "espeak" || this.engine === "clips") {
       const buffer = await fetching.catch(() => null);
       if (buffer) {
@@ -268,11 +294,20 @@ export class Announcer {
     });
   }
 
-  async serverVoice(call) {
+  serverVoice(call) {
+    if (!call.announcement || !call.counter?.id) return Promise.resolve(null);
+    return this.fetchVoice(`${this.voiceUrl}?code=${encodeURIComponent(call.code)}` +
+      `&counter=${encodeURIComponent(call.counter.id)}`);
+  }
+
+  noticeVoice(notice) {
+    if (!notice.text) return Promise.resolve(null);
+    return this.fetchVoice(`${this.noticeUrl}?text=${encodeURIComponent(notice.text)}` +
+      `&lang=${encodeURIComponent(this.language)}`);
+  }
+
+  async fetchVoice(url) {
     if (this.engine !== "espeak" && this.engine !== "clips") return null;
-    if (!call.announcement || !call.counter?.id) return null;
-    const url = `${this.voiceUrl}?code=${encodeURIComponent(call.code)}` +
-      `&counter=${encodeURIComponent(call.counter.id)}`;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), VOICE_FETCH_MS);
     try {
@@ -287,18 +322,18 @@ export class Announcer {
     }
   }
 
-  findVoice() {
+  findVoice(language = "id") {
     // Only a voice on this machine: a network voice fails with the internet.
     const voices = speechSynthesis.getVoices() || [];
-    const indonesian = voices.filter((v) => /^(id|in)([-_]|$)/i.test(v.lang) && v.localService);
-    return indonesian[0] || null;
+    const tag = language === "id" ? /^(id|in)([-_]|$)/i : new RegExp(`^${language}([-_]|$)`, "i");
+    return voices.find((v) => tag.test(v.lang) && v.localService) || null;
   }
 
-  speak(text) {
+  speak(text, voice) {
     return new Promise((resolve) => {
       const utterance = new SpeechSynthesisUtterance(text);
-      utterance.lang = this.browserVoice.lang;
-      utterance.voice = this.browserVoice;
+      utterance.lang = voice.lang;
+      utterance.voice = voice;
       utterance.rate = 0.9;
       const timer = setTimeout(() => {
         speechSynthesis.cancel();

@@ -1,7 +1,9 @@
 // The hall display: takes the device token from the setup link, follows the hub through the
 // shared live connection (snapshot on connect, events drawn once, a fresh snapshot after a
-// gap) and hands each new call to the announcer. A reload never replays: calls in a snapshot
-// are shown, not said, except those made while a connected page was briefly cut off.
+// gap) and hands each new call, and each announcement of the hall, to the announcer. A reload
+// never replays: calls in a snapshot are shown, not said, except those made while a connected
+// page was briefly cut off. Nothing is polled: a new running text, a service opening or
+// closing by the clock (hub/schedule.py) and a new day all arrive as events.
 
 import { takeDeviceToken } from "/static/shared/device.js";
 import { connectLive } from "/static/shared/live.js";
@@ -70,11 +72,14 @@ function main() {
     engine: config.display.voice,
     token,
     voiceUrl: `${base}/voice.wav`,
+    noticeUrl: `${base}/notice.wav`,
+    language: words.lang,
     chime: config.chime,
     onShow: (call, highlight) => {
       view.showCall(call, highlight);
       view.setRecent(state.recent);
     },
+    onNotice: (notice) => view.showAnnouncement(notice.text),
     onState: (audio) => { document.body.dataset.audioState = audio; },
     onBlocked: (blocked) => view.setSoundBlocked(blocked),
   });
@@ -143,6 +148,12 @@ function main() {
       counter_changed: (payload) => view.updateCounter(payload),
       queue_changed: (payload) => view.updateWaiting(payload.agency, payload.agency_waiting),
       running_text: (payload) => view.setRunningText(payload.text),
+      // Said once, when it is sent; no snapshot repeats it.
+      announcement: {
+        draw: (payload) => announcer.offerNotice({
+          key: `notice@${payload.event_id}`, said: payload.said, text: payload.text }),
+        inSnapshot: false,
+      },
     },
     onSnapshot: applySnapshot,
     onStatus: (status) => view.setOnline(status === "online"),

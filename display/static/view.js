@@ -6,6 +6,8 @@ import { WORDS } from "./wordlist.js";
 
 export const RECENT_SLOTS = 3; // three wide enough for a code at the readable size
 export const PAGE_MS = 8000; // counters and agencies that do not fit turn a page this often
+export const ANNOUNCEMENT_MS = 30000; // an announcement's banner stays this long after it is said
+const LONG_ANNOUNCEMENT = 90; // characters; a longer text is set at the readable size
 // The share of a cell its smallest text takes (display.css): a cell is never smaller than
 // the readable size (--read) divided by it.
 const TILE_TEXT = 0.3;
@@ -187,6 +189,16 @@ export class View {
 
   hideSetup() {
     this.$("setup").hidden = true;
+  }
+
+  /** A hall announcement's text: a banner over the lower panels, kept ANNOUNCEMENT_MS. */
+  showAnnouncement(text) {
+    const box = this.$("announcement");
+    setText(this.$("announcement-text"), text);
+    box.classList.toggle("long", text.length > LONG_ANNOUNCEMENT);
+    box.hidden = false;
+    clearTimeout(this.announcementTimer);
+    this.announcementTimer = setTimeout(() => { box.hidden = true; }, ANNOUNCEMENT_MS);
   }
 
   setSoundBlocked(blocked) {

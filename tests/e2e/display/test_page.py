@@ -99,7 +99,9 @@ def test_the_page_and_all_it_loads_stay_under_300_kb(hall: Hall, browser: Any) -
         # No framework: our own code is a few small files.
         ours = sum(size for url, size in sizes.items()
                    if "/display/static/" in url or "/static/shared/" in url)
-        assert ours < 64 * 1024, sizes  # 60 KB until the readable-size paging (issue 12)
+        # 60 KB until the readable-size paging (issue 12), 64 KB until the hall's
+        # announcements and live running text (issue 15).
+        assert ours < 72 * 1024, sizes
     finally:
         context.close()
 
