@@ -3,7 +3,13 @@
 A ticket belongs to the service it was issued for (`Ticket.issued_service_id`, which a
 transfer does not change) and that service's agency; to the counter and officer who last had
 it (who served it, or marked it no-show); to its service day, that day's weekday and the
-site-local hour it was issued in.
+site-local hour it was issued in (a remote ticket: checked in, or booked if it never was).
+
+Two facts are the reports' own reading of a ticket: its `channel` tells an appointment (an
+online ticket for a time slot) from an online ticket for today's queue (`channel_fact`), and
+its `status` is `booked` for a remote booking never checked in, whether it is still open
+today or expired at the end of its window, so it is counted as not arrived rather than with
+the visitors left waiting at the day's end (`status_fact`).
 
 Closed days come from the stored facts (store.py); other days are computed live from tickets
 and their events by `live_facts`, the same SQL that filled the store.
@@ -16,14 +22,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal_column, select, union_all
+from sqlalchemy import Select, String, and_, case, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from queue_server.models import Service, Ticket, TicketEvent, TicketStatus
+from queue_server.models import Channel, Service, Ticket, TicketEvent, TicketStatus
 from queue_server.reports.period import By, Period, Scope
 from queue_server.reports.sqltime import Dialect
-from queue_server.reports.store import ReportDay, ReportTicket
+from queue_server.reports.store import ReportChannel, ReportDay, ReportTicket
 
 Issued = aliased(Service, name="issued_service")
 Serving = aliased(Service, name="serving_service")
@@ -42,6 +48,21 @@ def in_period(period: Period, scope: Scope, issued: Any = InScope) -> list[Colum
     if not scope.everything:
         where.append(issued.agency_id.in_(list(scope.agency_ids or ())))
     return where
+
+
+def channel_fact() -> ColumnElement[str]:
+    """The ticket's `ReportChannel`: its channel, `appointment` for an online one with a slot."""
+    appointment = and_(Ticket.channel == Channel.ONLINE, Ticket.slot_start.is_not(None))
+    return case((appointment, literal(ReportChannel.APPOINTMENT.value, String)),
+                else_=Ticket.channel)
+
+
+def status_fact() -> ColumnElement[str]:
+    """The ticket's status; `booked` for a booking never checked in, also once expired."""
+    never_arrived = and_(Ticket.status == TicketStatus.EXPIRED, Ticket.booked_at.is_not(None),
+                         Ticket.checked_in_at.is_(None))
+    return case((never_arrived, literal(TicketStatus.BOOKED.value, String)),
+                else_=Ticket.status)
 
 
 def event_counts(period: Period, scope: Scope, days: Sequence[date] | None = None) -> Any:
@@ -77,8 +98,8 @@ def live_facts(period: Period, scope: Scope, sql: Dialect,
                Ticket.issued_service_id.label("issued_service_id"),
                Ticket.service_id.label("serving_service_id"),
                Ticket.counter_id.label("counter_id"), Ticket.officer_id.label("officer_id"),
-               Ticket.channel.label("channel"), Ticket.priority.label("priority"),
-               Ticket.status.label("status"), wait.label("wait_s"),
+               channel_fact().label("channel"), Ticket.priority.label("priority"),
+               status_fact().label("status"), wait.label("wait_s"),
                service.label("service_s"),
                func.coalesce(events.c.recalls, 0).label("recalls"),
                func.coalesce(events.c.transfers, 0).label("transfers"),

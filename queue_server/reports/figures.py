@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from queue_server.models import Channel, TicketStatus
+from queue_server.models import TicketStatus
 from queue_server.queue.common import get_site
 from queue_server.reports.counter_time import counter_time
 from queue_server.reports.facts import Facts, plan_facts
@@ -23,11 +23,13 @@ from queue_server.reports.percentiles import MEDIAN, P90, at_rank, ranked
 from queue_server.reports.period import By, Period, Scope
 from queue_server.reports.rows import FigureRow, Summary
 from queue_server.reports.sqltime import Dialect, dialect_for
+from queue_server.reports.store import ReportChannel
 from queue_server.reports.transfers import transfer_counts
 
-COUNTS = ("issued", "issued_kiosk", "issued_online", "issued_counter", "priority", "called",
-          "served", "no_show", "cancelled_visitor", "removed_staff", "expired", "recalls",
-          "waited_within_target", "served_within_target", "service_n")
+COUNTS = ("issued", "issued_kiosk", "issued_online", "issued_appointment", "issued_counter",
+          "priority", "called", "served", "no_show", "cancelled_visitor", "removed_staff",
+          "expired", "not_arrived", "recalls", "waited_within_target", "served_within_target",
+          "service_n")
 SUMS = ("wait_sum", "service_sum")
 MAXIMA = ("wait_max_s", "service_max_s")
 FIELDS = {f.name for f in fields(FigureRow)}
@@ -160,9 +162,8 @@ def ticket_figures(session: Session, facts: Facts, by: By) -> dict[Any, dict[str
     query = select(
         r.key,
         func.count().label("issued"),
-        _count(r.channel == Channel.KIOSK).label("issued_kiosk"),
-        _count(r.channel == Channel.ONLINE).label("issued_online"),
-        _count(r.channel == Channel.COUNTER).label("issued_counter"),
+        *(_count(r.channel == channel).label(f"issued_{channel.value}")
+          for channel in ReportChannel),
         _count(r.priority).label("priority"),
         func.count(r.wait_s).label("called"),
         _count(r.status == TicketStatus.DONE).label("served"),
@@ -171,6 +172,7 @@ def ticket_figures(session: Session, facts: Facts, by: By) -> dict[Any, dict[str
             "cancelled_visitor"),
         _count(cancelled & (r.cancel_reason == "staff")).label("removed_staff"),
         _count(r.status == TicketStatus.EXPIRED).label("expired"),
+        _count(r.status == TicketStatus.BOOKED).label("not_arrived"),
         func.sum(r.recalls).label("recalls"),
         _count(r.wait_s <= r.wait_target_s).label("waited_within_target"),
         _count(r.service_s <= r.service_target_s).label("served_within_target"),

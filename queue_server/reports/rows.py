@@ -30,6 +30,7 @@ class FigureRow:
     issued: int = 0
     issued_kiosk: int = 0
     issued_online: int = 0
+    issued_appointment: int = 0
     issued_counter: int = 0
     priority: int = 0
     called: int = 0
@@ -38,6 +39,7 @@ class FigureRow:
     cancelled_visitor: int = 0
     removed_staff: int = 0
     expired: int = 0
+    not_arrived: int = 0
     transferred_out: int = 0
     transferred_in: int = 0
     recalls: int = 0
@@ -73,13 +75,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("label", "text", "Kelompok", "Group"),
     Column("issued", "count", "Tiket terbit", "Tickets issued"),
     Column("issued_kiosk", "count", "Dari kios", "At a kiosk"),
-    Column("issued_online", "count", "Daring", "Online"),
+    Column("issued_online", "count", "Antrean daring", "Online queue"),
+    Column("issued_appointment", "count", "Janji temu", "Appointment"),
     Column("issued_counter", "count", "Di loket", "At a counter"),
     Column("served", "count", "Dilayani", "Served"),
     Column("no_show", "count", "Tidak hadir", "No-show"),
     Column("cancelled_visitor", "count", "Batal (pengunjung)", "Cancelled by visitor"),
     Column("removed_staff", "count", "Dihapus petugas", "Removed by staff"),
     Column("expired", "count", "Kedaluwarsa", "Expired at day end"),
+    Column("not_arrived", "count", "Pesanan tidak datang", "Booked, never arrived"),
     Column("transferred_out", "count", "Dialihkan keluar", "Transferred out"),
     Column("transferred_in", "count", "Dialihkan masuk", "Transferred in"),
     Column("recalls", "count", "Panggilan ulang", "Recalls"),

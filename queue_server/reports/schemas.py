@@ -43,7 +43,8 @@ class FigureRowOut(BaseModel):
     label: str
     issued: int
     issued_kiosk: int
-    issued_online: int
+    issued_online: int = Field(description="Online, for today's queue")
+    issued_appointment: int = Field(description="Online, for a time slot")
     issued_counter: int
     priority: int
     called: int
@@ -52,6 +53,7 @@ class FigureRowOut(BaseModel):
     cancelled_visitor: int
     removed_staff: int
     expired: int
+    not_arrived: int = Field(description="Remote bookings never checked in (today: not yet)")
     transferred_out: int
     transferred_in: int
     recalls: int

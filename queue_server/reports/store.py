@@ -14,15 +14,26 @@ report is read, so a report always uses today's names and targets.
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import Date, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from queue_server.models import Base, Channel, TicketEvent, TicketStatus, _enum
+from queue_server.models import Base, TicketEvent, TicketStatus, _enum
 
 # Recalls, transfers and cancellations are a few percent of the events: read by kind.
 Index("ix_ticket_events_kind", TicketEvent.kind, TicketEvent.ticket_id)
+
+
+class ReportChannel(enum.StrEnum):
+    """How a ticket came, as reports count it: the ticket's channel, with an online ticket
+    for a time slot (an appointment) told apart from one for today's queue."""
+
+    KIOSK = "kiosk"
+    ONLINE = "online"  # today's queue, taken from home
+    APPOINTMENT = "appointment"
+    COUNTER = "counter"
 
 
 class ReportDay(Base):
@@ -48,7 +59,7 @@ class ReportTicket(Base):
     serving_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     counter_id: Mapped[str | None] = mapped_column(String(32))
     officer_id: Mapped[int | None]
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    channel: Mapped[ReportChannel] = mapped_column(_enum(ReportChannel))
     priority: Mapped[bool]
     status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus))
     wait_s: Mapped[float | None] = mapped_column(Float)

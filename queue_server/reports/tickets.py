@@ -1,7 +1,8 @@
 """The raw tickets of a period, one row per ticket, for the manager's own analysis.
 
 The same facts the figures are computed from (`facts.py`), so recomputing a figure from these
-rows gives the summary's value.
+rows gives the summary's value: the channel tells an appointment apart, and a booking never
+checked in has the status `booked`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from queue_server.models import Agency, Counter, Ticket, User
-from queue_server.reports.facts import Issued, Serving, event_counts, in_period
+from queue_server.reports.facts import (
+    Issued,
+    Serving,
+    channel_fact,
+    event_counts,
+    in_period,
+    status_fact,
+)
 from queue_server.reports.figures import report_dialect
 from queue_server.reports.period import Period, Scope
 from queue_server.reports.rows import Column
@@ -34,6 +42,9 @@ TICKET_COLUMNS: tuple[Column, ...] = (
     Column("priority_reason", "text", "Alasan prioritas", "Priority reason"),
     Column("status", "text", "Status", "Status"),
     Column("outcome", "text", "Hasil", "Outcome"),
+    Column("booked", "datetime", "Dipesan", "Booked"),
+    Column("slot", "datetime", "Jadwal janji", "Appointment slot"),
+    Column("checked_in", "datetime", "Check-in", "Checked in"),
     Column("issued", "datetime", "Terbit", "Issued"),
     Column("called", "datetime", "Dipanggil", "Called"),
     Column("started", "datetime", "Mulai", "Started"),
@@ -62,6 +73,9 @@ class TicketRow:
     priority_reason: str | None
     status: str
     outcome: str | None
+    booked: datetime | None
+    slot: datetime | None
+    checked_in: datetime | None
     issued: datetime
     called: datetime | None
     started: datetime | None
@@ -88,9 +102,9 @@ def ticket_rows(session: Session, period: Period, scope: Scope) -> Iterator[Tick
     wait = sql.seconds(Ticket.called_at, Ticket.issued_at)
     service = sql.seconds(Ticket.finished_at, Ticket.started_at)
     query = (
-        select(Ticket, Agency.code, Issued.code, Serving.code, Counter.id, officer.username,
-               Issued.target_wait_minutes, Serving.target_minutes, wait, service,
-               events.c.recalls, events.c.transfers, events.c.cancel_reason)
+        select(Ticket, channel_fact(), status_fact(), Agency.code, Issued.code, Serving.code,
+               Counter.id, officer.username, Issued.target_wait_minutes, Serving.target_minutes,
+               wait, service, events.c.recalls, events.c.transfers, events.c.cancel_reason)
         .join(Issued, Issued.id == Ticket.issued_service_id)
         .join(Agency, Agency.id == Issued.agency_id)
         .join(Serving, Serving.id == Ticket.service_id)
@@ -104,15 +118,18 @@ def ticket_rows(session: Session, period: Period, scope: Scope) -> Iterator[Tick
     def local(moment: datetime | None) -> datetime | None:
         return moment.astimezone(zone).replace(tzinfo=None) if moment is not None else None
 
-    for (ticket, agency, issued_code, final_code, counter_id, username, wait_target,
-         service_target, wait_s, service_s, recalls, transfers, reason) in session.execute(query):
+    for (ticket, channel, status, agency, issued_code, final_code, counter_id, username,
+         wait_target, service_target, wait_s, service_s, recalls, transfers,
+         reason) in session.execute(query):
         served = ticket.status.value == "done" and ticket.started_at is not None
         yield TicketRow(
             code=ticket.code, day=ticket.service_day, agency=agency, service=issued_code,
             final_service=final_code, counter=counter_id, officer=username,
-            channel=ticket.channel.value, priority=int(ticket.priority),
-            priority_reason=ticket.priority_reason, status=ticket.status.value,
-            outcome=ticket.outcome, issued=local(ticket.issued_at) or ticket.issued_at,
+            channel=str(channel), priority=int(ticket.priority),
+            priority_reason=ticket.priority_reason, status=str(status),
+            outcome=ticket.outcome, booked=local(ticket.booked_at), slot=local(ticket.slot_start),
+            checked_in=local(ticket.checked_in_at),
+            issued=local(ticket.issued_at) or ticket.issued_at,
             called=local(ticket.called_at), started=local(ticket.started_at),
             finished=local(ticket.finished_at),
             wait_s=round(float(wait_s), 3) if ticket.called_at is not None else None,

@@ -50,13 +50,15 @@ def recompute(rows: list[TicketRow]) -> dict[str, Any]:
     served = [r for r in rows if r.status == "done"]
     return {
         "issued": len(rows),
-        "issued_kiosk": sum(r.channel == "kiosk" for r in rows),
+        **{f"issued_{channel}": sum(r.channel == channel for r in rows)
+           for channel in ("kiosk", "online", "appointment", "counter")},
         "served": len(served),
         "no_show": sum(r.status == "no_show" for r in rows),
         "cancelled_visitor": sum(r.status == "cancelled" and r.cancel_reason != "staff"
                                  for r in rows),
         "removed_staff": sum(r.cancel_reason == "staff" for r in rows),
         "expired": sum(r.status == "expired" for r in rows),
+        "not_arrived": sum(r.status == "booked" for r in rows),
         "recalls": sum(r.recalls for r in rows),
         "wait_mean_s": sum(waits) / len(waits) if waits else None,
         "wait_median_s": nearest_rank(waits, 0.5),

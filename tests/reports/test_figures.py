@@ -19,9 +19,10 @@ from tests.support.halls import Hall
 BOTH_DAYS = Period(date(2026, 11, 30), date(2026, 12, 1))
 
 HALL = {
-    "issued": 8, "issued_kiosk": 6, "issued_online": 1, "issued_counter": 1, "priority": 1,
-    "called": 5, "served": 4, "no_show": 1, "cancelled_visitor": 1, "removed_staff": 1,
-    "expired": 1, "transferred_out": 1, "transferred_in": 1, "recalls": 2,
+    "issued": 8, "issued_kiosk": 6, "issued_online": 1, "issued_appointment": 0,
+    "issued_counter": 1, "priority": 1, "called": 5, "served": 4, "no_show": 1,
+    "cancelled_visitor": 1, "removed_staff": 1, "expired": 1, "not_arrived": 0,
+    "transferred_out": 1, "transferred_in": 1, "recalls": 2,
     # waits 240, 600, 1230, 1320, 1680: median = rank ceil(5/2) = 3, p90 = rank ceil(4.5) = 5
     "wait_mean_s": 1014.0, "wait_median_s": 1230.0, "wait_p90_s": 1680.0, "wait_max_s": 1680.0,
     # services 240, 300, 600, 840: median = rank 2 (the lower middle), p90 = rank ceil(3.6)
