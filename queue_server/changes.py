@@ -7,7 +7,7 @@ announced before the database has it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -53,10 +53,11 @@ Change = TicketChange | CounterChange | ServiceChange
 Publisher = Callable[[Sequence[Change]], None]
 
 
-@event.listens_for(Session, "after_flush")
-def _collect(session: Session, _context: Any) -> None:
+def collect(session: Session, written: Iterable[object]) -> None:
+    """Note the changes these newly written event rows stand for (the flush's new rows; the
+    engine's ticket events, which it writes together before the flush)."""
     found = session.info.setdefault(KEY, [])
-    for item in session.new:
+    for item in written:
         if isinstance(item, TicketEvent):
             found.append(TicketChange(item.ticket_id, item.kind, item.status, item.service_id,
                                       item.counter_id, dict(item.data or {})))
@@ -64,6 +65,11 @@ def _collect(session: Session, _context: Any) -> None:
             found.append(CounterChange(item.counter_id, item.state))
         elif isinstance(item, ServiceDayEvent):
             found.append(ServiceChange(item.service_id, item.day, item.kind))
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _context: Any) -> None:
+    collect(session, session.new)
 
 
 @event.listens_for(Session, "after_soft_rollback")

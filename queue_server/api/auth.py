@@ -15,7 +15,7 @@ from queue_server.api.errors import ApiError
 from queue_server.context import db, runtime
 from queue_server.extensions import csrf
 from queue_server.models import Counter, Device, DeviceKind, Role, User
-from queue_server.people import device_by_token, may_see_agency, user_by_token
+from queue_server.people import device_by_token, hash_token, may_see_agency, user_by_token
 from queue_server.queue import counters
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -45,18 +45,42 @@ def actor() -> Actor:
 def _resolve() -> Actor:
     token = bearer_token()
     if token is not None:
-        user = user_by_token(db(), token)
-        if user is not None:
-            return Actor(user=user)
-        device = device_by_token(db(), token)
-        if device is not None:
-            return Actor(device=device)
-        raise ApiError("invalid_token", 401, "Token tidak sah.", "The token is not valid.")
+        return _bearer(token)
     if current_user.is_authenticated:
         user = db().get(User, int(current_user.get_id()))
         if user is not None and user.active:
             return Actor(user=user, via_session=True)
     return Actor()
+
+
+def _as_user(token: str) -> Actor | None:
+    user = user_by_token(db(), token)
+    return Actor(user=user) if user is not None else None
+
+
+def _as_device(token: str) -> Actor | None:
+    device = device_by_token(db(), token)
+    return Actor(device=device) if device is not None else None
+
+
+# Whether a token (by its hash) was last found among the devices' tokens or the users': a
+# kiosk or display, which sends the same token all day, then skips the users' table it is not
+# in. Only an order to search in, so a stale entry costs one lookup, never a wrong answer.
+_FOUND_AMONG_DEVICES: dict[str, bool] = {}
+_REMEMBERED = 4096
+
+
+def _bearer(token: str) -> Actor:
+    key = hash_token(token)
+    device_first = _FOUND_AMONG_DEVICES.get(key, False)
+    for lookup in (_as_device, _as_user) if device_first else (_as_user, _as_device):
+        found = lookup(token)
+        if found is not None:
+            if len(_FOUND_AMONG_DEVICES) >= _REMEMBERED:
+                _FOUND_AMONG_DEVICES.clear()
+            _FOUND_AMONG_DEVICES[key] = found.device is not None
+            return found
+    raise ApiError("invalid_token", 401, "Token tidak sah.", "The token is not valid.")
 
 
 def require_user(*roles: Role) -> User:

@@ -7,9 +7,11 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from queue_server import changes
 from queue_server.models import Site, Ticket, TicketEvent, TicketStatus
 from queue_server.queue.catalog import SiteRules, catalog
 
@@ -60,3 +62,26 @@ def record(session: Session, ticket: Ticket, kind: str, now: datetime, *,
                         data=data)
     session.add(event)
     return event
+
+
+_EVENT_COLUMNS = [column.key for column in TicketEvent.__table__.columns if not column.primary_key]
+
+
+@event.listens_for(Session, "before_flush")
+def _write_events_together(session: Session, _context: object, _instances: object) -> None:
+    """A flush's new ticket events in one INSERT, in the order they were recorded.
+
+    The ORM writes new rows one INSERT each where it must read every new id back and the
+    database cannot tie the ids of a many-row INSERT to its rows (SQLite): a call that
+    finishes one ticket and calls the next made three. Nothing reads an event's id, so they
+    leave the session and go as one executemany, before the flush writes the rest."""
+    events = sorted((item for item in session.new if isinstance(item, TicketEvent)),
+                    key=lambda item: inspect(item).insert_order or 0)
+    if not events:
+        return
+    for item in events:
+        session.expunge(item)
+    session.connection().execute(insert(TicketEvent),
+                                 [{key: getattr(item, key) for key in _EVENT_COLUMNS}
+                                  for item in events])
+    changes.collect(session, events)

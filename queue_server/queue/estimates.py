@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from queue_server.models import (
@@ -37,16 +38,51 @@ class ServiceLoad:
     minutes_per_visitor: float
 
 
+def _ahead(ticket: Ticket) -> Select[int]:
+    return (select(func.count()).select_from(Ticket)
+            .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == ticket.service_id,
+                   Ticket.service_day == ticket.service_day,
+                   ranks_before(ticket.priority, ticket.queue_key, ticket.id)))
+
+
 def ahead_of(session: Session, ticket: Ticket) -> int:
     """Waiting tickets of the same service that will be called before this one."""
     if ticket.status is not TicketStatus.WAITING:
         return 0
-    count = session.scalar(
-        select(func.count()).select_from(Ticket)
-        .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == ticket.service_id,
-               Ticket.service_day == ticket.service_day,
-               ranks_before(ticket.priority, ticket.queue_key, ticket.id)))
-    return count or 0
+    return session.scalar(_ahead(ticket)) or 0
+
+
+def _waiting(ids: Collection[int], day: date) -> ColumnElement[bool]:
+    return and_(Ticket.status == TicketStatus.WAITING, Ticket.service_id.in_(ids),
+                Ticket.service_day == day)
+
+
+_SERVING = counter_services.join(Counter, counter_services.c.counter_id == Counter.id)
+
+
+def _open_counters(ids: Collection[int]) -> ColumnElement[bool]:
+    return and_(counter_services.c.service_id.in_(ids), Counter.active,
+                Counter.state == CounterState.OPEN)
+
+
+def _recent_visits(ids: Collection[int], day: date) -> Subquery:
+    """Start and finish of each service's last RECENT_SERVED visits today: however long the
+    day, no more rows than that per service reach Python."""
+    newest = func.row_number().over(partition_by=Ticket.service_id,
+                                    order_by=Ticket.finished_at.desc())
+    served = (select(Ticket.service_id, Ticket.started_at, Ticket.finished_at,
+                     newest.label("newest"))
+              .where(Ticket.service_id.in_(ids), Ticket.service_day == day,
+                     Ticket.status == TicketStatus.DONE, Ticket.started_at.is_not(None),
+                     Ticket.finished_at.is_not(None))
+              .subquery())
+    return (select(served.c.service_id, served.c.started_at, served.c.finished_at)
+            .where(served.c.newest <= RECENT_SERVED).subquery())
+
+
+def _minutes(visits: Iterable[tuple[datetime | None, datetime | None]]) -> list[float]:
+    return [(finished - started).total_seconds() / 60 for started, finished in visits
+            if started is not None and finished is not None]
 
 
 def service_loads(session: Session, day: date,
@@ -54,35 +90,48 @@ def service_loads(session: Session, day: date,
     """The load of many services in three grouped queries (the kiosk lists them all)."""
     ids = [service.id for service in services]
     waiting: dict[int, int] = dict(session.execute(
-        select(Ticket.service_id, func.count())
-        .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id.in_(ids),
-               Ticket.service_day == day)
+        select(Ticket.service_id, func.count()).where(_waiting(ids, day))
         .group_by(Ticket.service_id)).all())
     open_counters: dict[int, int] = dict(session.execute(
-        select(counter_services.c.service_id, func.count())
-        .join(Counter, counter_services.c.counter_id == Counter.id)
-        .where(counter_services.c.service_id.in_(ids), Counter.active,
-               Counter.state == CounterState.OPEN)
-        .group_by(counter_services.c.service_id)).all())
-    durations: dict[int, list[float]] = {}
-    served = session.execute(
-        select(Ticket.service_id, Ticket.started_at, Ticket.finished_at)
-        .where(Ticket.service_id.in_(ids), Ticket.service_day == day,
-               Ticket.status == TicketStatus.DONE, Ticket.started_at.is_not(None))
-        .order_by(Ticket.finished_at.desc()))
-    for service_id, started, finished in served:
-        recent = durations.setdefault(service_id, [])
-        if started and finished and len(recent) < RECENT_SERVED:
-            recent.append((finished - started).total_seconds() / 60)
+        select(counter_services.c.service_id, func.count()).select_from(_SERVING)
+        .where(_open_counters(ids)).group_by(counter_services.c.service_id)).all())
+    recent = _recent_visits(ids, day)
+    visits: dict[int, list[tuple[datetime | None, datetime | None]]] = {}
+    for service_id, started, finished in session.execute(select(recent)):
+        visits.setdefault(service_id, []).append((started, finished))
     return {
         service.id: ServiceLoad(
             waiting.get(service.id, 0), open_counters.get(service.id, 0),
-            pace(durations.get(service.id, []), float(service.target_minutes)))
+            pace(_minutes(visits.get(service.id, [])), float(service.target_minutes)))
         for service in services}
 
 
 def service_load(session: Session, service: Service, day: date) -> ServiceLoad:
     return service_loads(session, day, [service])[service.id]
+
+
+def place_and_load(session: Session, ticket: Ticket) -> tuple[int, ServiceLoad]:
+    """A waiting ticket's place (how many are ahead) and its service's load, in one
+    statement: the counts as scalar subqueries, joined to the recent visits (an outer join,
+    so the counts come back when nobody was served yet). Indexed counts and a bounded read,
+    however long the line."""
+    ids, day = [ticket.service_id], ticket.service_day
+    counts = select(
+        _ahead(ticket).scalar_subquery().label("ahead"),
+        select(func.count()).select_from(Ticket).where(_waiting(ids, day))
+        .scalar_subquery().label("waiting"),
+        select(func.count()).select_from(_SERVING).where(_open_counters(ids))
+        .scalar_subquery().label("open"),
+    ).subquery()
+    recent = _recent_visits(ids, day)
+    rows = session.execute(
+        select(counts.c.ahead, counts.c.waiting, counts.c.open, recent.c.started_at,
+               recent.c.finished_at)
+        .select_from(counts.outerjoin(recent, true()))).all()
+    ahead, waiting, open_counters = rows[0][:3]
+    minutes = _minutes((started, finished) for *_, started, finished in rows)
+    return ahead, ServiceLoad(waiting, open_counters,
+                              pace(minutes, float(ticket.service.target_minutes)))
 
 
 def pace(recent: list[float], target: float) -> float:
