@@ -70,6 +70,8 @@ class DeviceOut(Model):
     agent_connected: bool | None = Field(description="Kiosks: a print agent is connected")
     printer_state: str | None = Field(description="Kiosks: the printer as its agent reports")
     printer_message: str | None
+    printer_reported_at: datetime | None = Field(
+        description="Kiosks: the agent's last printer report (or when it left)")
 
 
 class DevicesOut(Model):

@@ -214,7 +214,8 @@ def _device_out(device: Device) -> DeviceOut:
                      connections=len(connections), connected_since=_since(connections),
                      last_seen_at=device.last_seen_at,
                      agent_connected=(state != "no_agent") if kiosk else None,
-                     printer_state=state, printer_message=message)
+                     printer_state=state, printer_message=message,
+                     printer_reported_at=device.printer_status_at if kiosk else None)
 
 
 def _device(device_id: str) -> Device:

@@ -3,6 +3,7 @@ person would type, and the pictures for docs/admin.md."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,6 @@ def test_a_revoked_display_drops_at_once(browser: Any, hall_server: ServedHall,
     display.wait_for_selector("body[data-online='true']")
     page = open_admin(browser, hall_server, "admin", "/devices")
     page.wait_for_selector("#devices-table tr[data-device='aula'] td[data-connections='1']")
-    shot(page, "devices", tmp_path)
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#devices-table tr[data-device='aula'] button[data-action='revoke']")
     display.wait_for_selector("body[data-online='false']", timeout=2000)
@@ -274,3 +274,40 @@ def test_a_services_hours_edited_on_the_page_are_in_config_yaml_and_in_effect(
     kk = _kiosk_services(hall_server)["KK"]  # Monday 09:00: not yet, without a restart
     assert not kk["open"] and kk["closed_reason"] == "not_open_yet"
     page.close()
+
+
+def test_the_devices_page_shows_a_kiosks_agent_and_printer_as_reported(
+        browser: Any, hall_server: ServedHall, tmp_path: Path) -> None:
+    import socketio
+
+    from tests.support.servers import call_api
+
+    page = open_admin(browser, hall_server, "admin", "/devices")
+    kiosk = "#devices-table tr[data-device='kiosk-1']"
+    page.wait_for_selector(f"{kiosk} td[data-printer='no_agent']")
+    assert "agen cetak tidak tersambung" in page.inner_text(kiosk)
+    agent = socketio.Client(reconnection=False)
+    agent.connect(hall_server.url, auth={"kiosk": "kiosk-1", "agent": True,
+                                         "token": hall_server.tokens["kiosk-1"]},
+                  wait_timeout=10)
+    try:
+        agent.emit("printer_status", {"state": "paper_low"})
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while _printer(call_api(hall_server, "GET", "/admin/devices", "admin")) != "paper_low":
+            assert time.monotonic() < deadline, "the report did not arrive"
+            time.sleep(0.05)
+        page.reload()
+        page.wait_for_selector(f"{kiosk} td[data-printer='paper_low']")
+        row = page.inner_text(kiosk)
+        assert "Kertas printer hampir habis" in row and "agen cetak tersambung" in row
+        assert "laporan terakhir" in row
+        shot(page, "devices", tmp_path)
+    finally:
+        agent.disconnect()
+    page.close()
+
+
+def _printer(answer: tuple[int, Any]) -> str:
+    status, body = answer
+    assert status == 200, body
+    return str(next(d for d in body["devices"] if d["id"] == "kiosk-1")["printer_state"])

@@ -30,6 +30,8 @@ function printer(device) {
   if (device.kind !== "kiosk") return h("td", { text: "—" });
   return h("td", { dataset: { printer: device.printer_state } },
     h("div", { text: device.printer_message || "" }),
+    device.printer_reported_at ? h("div", { class: "muted",
+      text: t("adm.devices.reported", { time: when(device.printer_reported_at) }) }) : null,
     h("div", { class: "muted", text: t(device.agent_connected ? "adm.devices.agent_on"
       : "adm.devices.agent_off") }));
 }
