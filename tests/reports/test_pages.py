@@ -91,6 +91,13 @@ def test_an_administrator_reads_the_month(browser: Any, reports_server: ServedHa
         str(expected["total"]["issued"])
     for chart in ("arrivals", "waits", "daily", "level"):
         assert page.locator(f"#chart-{chart}").evaluate("c => c.width > 0")
+    # Channels apart: a column (kiosk / online / appointment / counter) and the daily bars
+    total = expected["total"]
+    channels = page.locator("#figures-table tfoot td >> nth=1").inner_text().replace(".", "")
+    assert channels == " / ".join(str(total[f"issued_{c}"]) for c in (
+        "kiosk", "online", "appointment", "counter"))
+    assert page.evaluate("() => Chart.getChart('chart-daily').data.datasets.map(d => d.stack)"
+                         ) == ["issued"] * 4 + ["served", None]
     assert page.evaluate("() => Chart.getChart('chart-arrivals').config.type") == "matrix"
     assert "format=xlsx" in page.get_attribute("#dl-xlsx", "href")
     page.screenshot(path=str(screenshot_dir(tmp_path) / "reports.png"), full_page=True)

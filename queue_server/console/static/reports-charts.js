@@ -85,15 +85,21 @@ export function drawWaits(buckets) {
   });
 }
 
-/** Issued and served per day, and the median wait on its own axis. */
+// Tickets issued, one stacked bar per day, by the way they came.
+const CHANNELS = [["kiosk", "#9ab8ea"], ["online", "#2a9d8f"], ["appointment", "#0f766e"],
+  ["counter", "#c9d3df"]];
+
+/** Issued per day (by channel, stacked) beside served, and the median wait on its own axis. */
 export function drawDaily(rows) {
   draw("chart-daily", {
     type: "bar",
     data: {
       labels: rows.map((r) => r.label.slice(5)),
       datasets: [
-        { label: t("chart.issued"), data: rows.map((r) => r.issued), backgroundColor: "#9ab8ea" },
-        { label: t("chart.served"), data: rows.map((r) => r.served), backgroundColor: BLUE },
+        ...CHANNELS.map(([channel, colour]) => ({ label: t(`chart.issued_${channel}`),
+          data: rows.map((r) => r[`issued_${channel}`]), backgroundColor: colour, stack: "issued" })),
+        { label: t("chart.served"), data: rows.map((r) => r.served), backgroundColor: BLUE,
+          stack: "served" },
         { type: "line", label: t("chart.median_wait"), yAxisID: "minutes",
           data: rows.map((r) => (r.wait_median_s === null ? null : r.wait_median_s / 60)),
           borderColor: AMBER, backgroundColor: AMBER, pointRadius: 2, tension: 0.2 },
@@ -101,7 +107,7 @@ export function drawDaily(rows) {
     },
     options: {
       plugins: { legend: { position: "bottom" } },
-      scales: { y: { beginAtZero: true, ticks: { precision: 0 } },
+      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
         minutes: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false },
           title: { display: true, text: t("chart.minutes") } } },
     },

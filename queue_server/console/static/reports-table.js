@@ -6,10 +6,13 @@ import { count, duration, hour, share } from "./reports-format.js";
 // Columns on screen and on paper; every figure is in the CSV and Excel downloads.
 const COLUMNS = [
   ["col.issued", (r) => count(r.issued)],
+  ["col.channels", (r) => [r.issued_kiosk, r.issued_online, r.issued_appointment,
+    r.issued_counter].map(count).join(" / ")],
   ["col.served", (r) => count(r.served)],
   ["col.no_show", (r) => count(r.no_show)],
   ["col.cancelled", (r) => `${count(r.cancelled_visitor)} / ${count(r.removed_staff)}`],
   ["col.expired", (r) => count(r.expired)],
+  ["col.not_arrived", (r) => count(r.not_arrived)],
   ["col.transfers", (r) => `${count(r.transferred_out)} / ${count(r.transferred_in)}`],
   ["col.recalls", (r) => count(r.recalls)],
   ["col.wait_mean", (r) => duration(r.wait_mean_s)],
@@ -28,7 +31,7 @@ const COLUMNS = [
 ];
 
 // A shorter set for the A4 page: what the monthly letter reports.
-const PRINTED = new Set(["col.issued", "col.served", "col.no_show", "col.cancelled",
+const PRINTED = new Set(["col.issued", "col.channels", "col.served", "col.no_show", "col.cancelled",
   "col.wait_median", "col.wait_p90", "col.service_median", "col.service_p90",
   "col.wait_level", "col.service_level", "col.busiest"]);
 const OFFICER = new Set(["col.served", "col.no_show", "col.service_mean", "col.service_median",
