@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from display.announce import MAX_NOTICE
 from queue_server.config import WeeklyHours
 from queue_server.models import Role
 from queue_server.schemas import Model, Request
@@ -184,7 +185,7 @@ class SettingChangedOut(Model):
 
 
 class AnnouncementRequest(Request):
-    text: str = Field(min_length=1, max_length=300, description="What the displays say now")
+    text: str = Field(min_length=1, max_length=MAX_NOTICE, description="What the displays say now")
     display: str | None = Field(default=None, max_length=32,
                                 description="One display's id; null: every display")
 

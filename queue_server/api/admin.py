@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, Response
 from sqlalchemy import select
 
+from display.announce import hall_notice
 from queue_server.admin import audit, config_file, staff
 from queue_server.admin.schemas import (
     AnnouncementOut,
@@ -454,7 +455,12 @@ def _register_hall(bp: Blueprint) -> None:
             raise ApiError("unknown_display", 404, f"Layar '{body.display}' tidak dikenal.",
                            f"Unknown display '{body.display}'.")
         text = " ".join(body.text.split())
-        said = {"id": f"Pengumuman: {text}", "en": f"Announcement: {text}"}
+        try:
+            notice = hall_notice(text)  # the words the display says, from one place
+        except ValueError:
+            raise ApiError("invalid_request", 422, "Tulis teks pengumumannya.",
+                           "Write the announcement's text.") from None
+        said = {"id": notice.text_id, "en": notice.text_en}
         audit.record(db(), now(), user=user, address=client_address(),
                      kind=audit.Kind.OPERATIONS, action="display.announcement",
                      target=body.display or "*", changes={"text": text})

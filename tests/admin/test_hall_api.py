@@ -39,8 +39,10 @@ def test_announcement_refusals(api: Api) -> None:
     for who in ("sari", "ayu"):
         assert client.post("/api/v1/admin/announcement", headers=api.bearer(who),
                            json={"text": "x"}).status_code == 403
-    assert client.post("/api/v1/admin/announcement", headers=api.bearer("admin"),
-                       json={"text": ""}).status_code == 422
+    for text in ("", "   ", "x" * 301):
+        refused = client.post("/api/v1/admin/announcement", headers=api.bearer("admin"),
+                              json={"text": text})
+        assert refused.status_code == 422 and refused.get_json()["error"]["message"], text
     assert client.post("/api/v1/admin/announcement", headers=api.bearer("admin"),
                        json={"text": "x", "display": "nope"}).status_code == 404
 
