@@ -169,7 +169,7 @@ export function connectLive({
 
   function onSnapshotMessage(snapshot) {
     if (snapshot.event_id) {
-      // Sent to the room as an event (a new day, a new running text): numbered like one.
+      // Sent to the room as an event (a new day): numbered like one.
       track(snapshot);
       if (firstSight(snapshot)) onSnapshot(snapshot, { catchUp: false, pushed: true });
       return;
