@@ -194,7 +194,7 @@ def _register_service_day(bp: Blueprint) -> None:
     def close_service(code: str, body: ReasonRequest) -> ServiceDayOut:
         user = require_user(*MANAGERS)
         row = ops.close_service_today(db(), now(), _managed_service(user, code), user.id,
-                                      body.reason)
+                                      body.reason, client_address())
         commit()
         return _day_out(code, row)
 
@@ -204,7 +204,7 @@ def _register_service_day(bp: Blueprint) -> None:
     def reopen_service(code: str, body: ReasonRequest) -> ServiceDayOut:
         user = require_user(*MANAGERS)
         row = ops.reopen_service_today(db(), now(), _managed_service(user, code), user.id,
-                                       body.reason)
+                                       body.reason, client_address())
         commit()
         return _day_out(code, row)
 
@@ -215,7 +215,7 @@ def _register_service_day(bp: Blueprint) -> None:
     def service_quota(code: str, body: QuotaRequest) -> ServiceDayOut:
         user = require_user(*MANAGERS)
         row = ops.set_quota_today(db(), now(), _managed_service(user, code), body.quota,
-                                  user.id, body.reason)
+                                  user.id, body.reason, client_address())
         commit()
         return _day_out(code, row)
 

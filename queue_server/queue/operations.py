@@ -86,7 +86,12 @@ def service_day_row(session: Session, service: Service, day: date) -> ServiceDay
 
 
 def _record(session: Session, now: datetime, service: Service, day: date, kind: str,
-            user_id: int | None, reason: str, **data: object) -> ServiceDayEvent:
+            user_id: int | None, reason: str, address: str | None,
+            **data: object) -> ServiceDayEvent:
+    """The day's event; `address`, where staff asked from, is kept in its data for the
+    audit log (ServiceDayEvent has no column of its own for it)."""
+    if address is not None:
+        data["address"] = address
     event = ServiceDayEvent(service_id=service.id, day=day, kind=kind, at=now,
                             user_id=user_id, reason=reason, data=data)
     session.add(event)
@@ -94,7 +99,8 @@ def _record(session: Session, now: datetime, service: Service, day: date, kind: 
 
 
 def close_service_today(session: Session, now: datetime, service_code: str,
-                        user_id: int | None, reason: str | None) -> ServiceDay:
+                        user_id: int | None, reason: str | None,
+                        address: str | None = None) -> ServiceDay:
     """No more tickets for the service today (those already waiting are still served)."""
     text = _reason(reason)
     service = find_service(session, service_code)
@@ -103,12 +109,13 @@ def close_service_today(session: Session, now: datetime, service_code: str,
     if row.closed_reason is not None:
         raise AlreadyClosed(service=service.name, reason=row.closed_reason)
     row.closed_reason = text
-    _record(session, now, service, day, "closed", user_id, text)
+    _record(session, now, service, day, "closed", user_id, text, address)
     return row
 
 
 def reopen_service_today(session: Session, now: datetime, service_code: str,
-                         user_id: int | None, reason: str | None) -> ServiceDay:
+                         user_id: int | None, reason: str | None,
+                         address: str | None = None) -> ServiceDay:
     """Undo a closure for today; the hours and the quota apply again."""
     text = _reason(reason)
     service = find_service(session, service_code)
@@ -118,12 +125,14 @@ def reopen_service_today(session: Session, now: datetime, service_code: str,
         raise NotClosed(service=service.name)
     previous = row.closed_reason
     row.closed_reason = None
-    _record(session, now, service, day, "reopened", user_id, text, closed_reason=previous)
+    _record(session, now, service, day, "reopened", user_id, text, address,
+            closed_reason=previous)
     return row
 
 
 def set_quota_today(session: Session, now: datetime, service_code: str, quota: int | None,
-                    user_id: int | None, reason: str | None) -> ServiceDay:
+                    user_id: int | None, reason: str | None,
+                    address: str | None = None) -> ServiceDay:
     """Today's quota for the service; None returns to the configured quota. A quota below
     what was already issued stops issuing at once (nobody's ticket is taken back)."""
     text = _reason(reason)
@@ -134,7 +143,7 @@ def set_quota_today(session: Session, now: datetime, service_code: str, quota: i
     row = service_day_row(session, service, day)
     before = row.quota_override if row.quota_override is not None else service.quota
     row.quota_override = quota
-    _record(session, now, service, day, "quota", user_id, text, quota=quota,
+    _record(session, now, service, day, "quota", user_id, text, address, quota=quota,
             previous=before, configured=service.quota, issued=row.issued)
     return row
 

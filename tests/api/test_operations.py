@@ -76,6 +76,8 @@ def test_close_and_reopen_a_service_for_today(api: Api) -> None:
     assert [(c["service"], c["kind"], c["reason"], c["user"]) for c in changes] == [
         ("KTP", "reopened", "Jaringan pulih", "Sari"),
         ("KTP", "closed", "Jaringan SIAK terputus", "Sari")]
+    # Where each was asked from, for the audit log.
+    assert [c["data"]["address"] for c in changes] == ["127.0.0.1", "127.0.0.1"]
 
 
 @pytest.mark.parametrize(("who", "code", "status", "error"), [
@@ -156,7 +158,8 @@ def test_one_displays_running_text_reaches_it_alone_and_can_follow_the_hall_agai
     aula.get_received(), zone.get_received()
 
     answer = _ok(client.put("/api/v1/site/running-text", headers=api.bearer("admin"),
-                            json={"text": " Antrean  KTP dilayani\n di zona A ", "display": "zona-a"}))
+                            json={"text": " Antrean  KTP dilayani\n di zona A ",
+                                  "display": "zona-a"}))
     assert answer["text"] == "Selamat datang"
     assert {d["id"]: (d["own_text"], d["shown"]) for d in answer["displays"]} == {
         "aula": (None, "Selamat datang"),
