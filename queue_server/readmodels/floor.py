@@ -18,6 +18,7 @@ from queue_server.console.schemas import (
     OverviewCounter,
     OverviewOut,
     OverviewService,
+    RemoteCounts,
 )
 from queue_server.models import (
     ACTIVE_STATUSES,
@@ -38,16 +39,14 @@ from queue_server.people import agency_scope
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.operations import effective_quota
 from queue_server.queue.printjobs import printer_state
+from queue_server.readmodels.bookings import remote_counts
 from queue_server.readmodels.common import day_bounds, find_active, minutes_since, officer_out
 from queue_server.readmodels.counters import counter_summaries, counters_in_scope
 from queue_server.readmodels.services import services_overview
 
 UNATTENDED_AFTER = timedelta(minutes=1)
-
-
 RECENT_CHANGES = 20
-
-
+NO_REMOTE = RemoteCounts(booked=0, checked_in=0, not_arrived=0, expired=0)
 
 
 def overview(session: Session, now: datetime, user: User,
@@ -92,6 +91,7 @@ def overview(session: Session, now: datetime, user: User,
         select(ServiceDay).where(ServiceDay.day == day, ServiceDay.service_id.in_(service_ids)))}
     public = {s.code: s for agency in services_overview(session, now).agencies
               for s in agency.services}
+    remote = remote_counts(session, day, service_ids)
 
     counter_items = []
     for counter in counters:
@@ -134,7 +134,8 @@ def overview(session: Session, now: datetime, user: User,
             served_today=served_by_service.get(service.id, 0), issued=issued, quota=quota,
             configured_quota=service.quota,
             quota_left=max(0, quota - issued) if quota is not None else None,
-            manageable=user.role in (Role.ADMIN, Role.SUPERVISOR)))
+            manageable=user.role in (Role.ADMIN, Role.SUPERVISOR),
+            remote=remote.get(service.id) or (NO_REMOTE if service.remote_share else None)))
 
     kiosks = [KioskState(id=d.id, name=d.name, printer=printer_state(d, now),
                          printer_status_at=d.printer_status_at, last_seen_at=d.last_seen_at)

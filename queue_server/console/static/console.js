@@ -4,6 +4,7 @@
 // modules of their own: counter.js (the counter and its live connection), desk.js (the
 // current ticket and allowed actions), lists.js, actions.js, dialogs.js and keys.js.
 import { $ } from "/static/shared/dom.js";
+import "./bookings.js";
 import "./keys.js";
 import "./lists.js";
 import { api } from "./api.js";

@@ -9,10 +9,29 @@ import { syncClock } from "./time.js";
 const ASK_DELAY_MS = 60; // the events of one action arrive together: one snapshot for them
 const TODAY_EVERY_MS = 60000;
 const REDRAW_EVERY_MS = 30000; // waited minutes grow without an event
+const MOVED_EVERY_MS = 1000;
 
 let live = null;
 let timers = [];
 let askTimer = null;
+const queueWatchers = [];
+
+/** `look()` when the desk opens, when the counter's queues move, and now and then: for what
+ *  the snapshot does not carry (today's bookings). */
+export function whenQueueMoves(look) {
+  queueWatchers.push(look);
+}
+
+function queueMoved() {
+  for (const look of queueWatchers) look();
+}
+
+// A busy hall moves its queues every few seconds: look at most once a second.
+let movedTimer = null;
+function queueMovedSoon() {
+  if (movedTimer) return;
+  movedTimer = setTimeout(() => { movedTimer = null; queueMoved(); }, MOVED_EVERY_MS);
+}
 
 export async function enterDesk(id, counter = null) {
   S.counterId = id;
@@ -26,9 +45,11 @@ export async function enterDesk(id, counter = null) {
   connect();
   beat();
   loadToday();
+  queueMoved();
   if (!S.services.length) loadServices().then(changed);
   timers.push(setInterval(beat, config.heartbeat_s * 1000));
   timers.push(setInterval(loadToday, TODAY_EVERY_MS));
+  timers.push(setInterval(queueMoved, TODAY_EVERY_MS));
   timers.push(setInterval(changed, REDRAW_EVERY_MS));
   return true;
 }
@@ -41,6 +62,7 @@ export function stopDesk() {
   S.counterId = null;
   S.counter = null;
   S.today = null;
+  S.bookings = null;
 }
 
 /** (Re)connect: after entering, and after signing in again (the old one was the old
@@ -54,7 +76,11 @@ export function connect() {
     auth: { counter: S.counterId, language: lang() },
     events: {
       counter_changed: lookAgain((p) => p.id === S.counter.id),
-      queue_changed: lookAgain((p) => S.counter.services.includes(p.service)),
+      queue_changed: (payload) => {
+        if (!S.counter?.services.includes(payload.service)) return;
+        askSoon();
+        queueMovedSoon();
+      },
       ticket_called: lookAgain((p) => p.counter?.id === S.counter.id),
     },
     onSnapshot: (snapshot) => {

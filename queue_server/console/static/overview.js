@@ -3,7 +3,7 @@
 import { $, h } from "/static/shared/dom.js";
 import { connectLive } from "/static/shared/live.js";
 import { api } from "./api.js";
-import { lang, setupLanguage, show, showLive, t, toast } from "./page.js";
+import { lang, remoteCountsText, setupLanguage, show, showLive, t, toast } from "./page.js";
 import { askSignInAgain, signInView, startSignedIn } from "./signin.js";
 import { askReason } from "./reason.js";
 import { minutes, moment, syncClock, timeOfDay } from "./time.js";
@@ -165,6 +165,7 @@ function renderServices(data) {
       h("td", { class: "num", text: String(s.served_today) }),
       h("td", { class: "num quota", text: quota }),
       h("td", { class: "num quota-left", text: s.quota_left === null ? "—" : String(s.quota_left) }),
+      h("td", { class: "remote", text: s.remote ? remoteCountsText(s.remote) : "—" }),
       h("td", {}, buttons));
   }));
 }

@@ -64,3 +64,9 @@ export function setupLanguage(onChange) {
     onChange?.();
   });
 }
+
+/** Today's tickets taken from home, for a service or a slot (RemoteCounts), in a line. */
+export function remoteCountsText(counts) {
+  const line = t("bookings.counts", counts);
+  return counts.expired ? `${line} · ${t("bookings.expired", { n: counts.expired })}` : line;
+}

@@ -6,6 +6,7 @@ export const S = {
   counterId: null,
   counter: null, // CounterOut, from an action's answer, a snapshot or GET /counters/<id>
   today: null, // CounterTodayOut
+  bookings: null, // BookingsOut: today's tickets taken from home, for the counter's services
   services: [], // every service, for the transfer dialog
   choices: [], // the counters offered on the choose view
   busy: false, // an action is on its way
