@@ -20,6 +20,7 @@ from queue_server.console import bp as console_bp
 from queue_server.extensions import csrf, login_manager, socketio
 from queue_server.health import bp as health_bp
 from queue_server.hub import init_hub
+from queue_server.queue.bookings import CODE_ALPHABET, CODE_LENGTH
 from queue_server.runtime import build_runtime
 from queue_server.security import init_security
 from queue_server.settings import Settings
@@ -51,8 +52,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         clock=state.clock, authorize=display_for_caller))
     app.register_blueprint(console_bp)
     app.register_blueprint(admin_bp)  # /console/admin: people, devices, audit log
+    # The kiosk checks in tickets booked from home where the hall takes them.
+    booking_code = (CODE_ALPHABET, CODE_LENGTH) if hall.remote.enabled else None
     app.register_blueprint(kiosk_blueprint(hall.site.name, hall.site.short_name,
-                                           [kiosk.id for kiosk in hall.kiosks]))
+                                           [kiosk.id for kiosk in hall.kiosks], booking_code))
     app.register_blueprint(ticket_page_bp)
     app.register_blueprint(booking_bp)  # /ambil: a visitor takes a number from a phone
     app.register_blueprint(start_bp)  # `/`: the hall's pages and the staff's guides
