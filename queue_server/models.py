@@ -282,7 +282,8 @@ class Device(Base):
 
 
 # A ticket still holding its place or its booking: one per phone (and NIK) per service per day.
-HOLDING = "status IN ('booked', 'waiting', 'called', 'serving', 'parked')"
+HOLDING_STATUSES = (TicketStatus.BOOKED, *OPEN_STATUSES)
+HOLDING = f"status IN ({', '.join(repr(s.value) for s in HOLDING_STATUSES)})"
 
 
 class Ticket(Base):

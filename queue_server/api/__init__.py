@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from queue_server.api import (
     admin,
+    bookings,
     counters,
     displays,
     kiosks,
@@ -22,7 +23,7 @@ from queue_server.api.spec import openapi_document
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 for module in (session, tickets, counters, displays, operations, kiosks, reports, survey,
-               admin):
+               admin, bookings):
     module.register(bp)
 
 

@@ -16,11 +16,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from queue_server.config import DayHours, Remote
-from queue_server.models import Channel, PrintStatus, Service, Site, Ticket, TicketStatus
+from queue_server.config import DayHours, Remote, WeeklyHours
+from queue_server.models import (
+    HOLDING_STATUSES,
+    Channel,
+    PrintStatus,
+    Service,
+    Site,
+    Ticket,
+    TicketStatus,
+)
 from queue_server.queue.common import get_site, record, site_time, zone
 from queue_server.queue.errors import (
     AlreadyBooked,
@@ -77,10 +86,9 @@ def book(session: Session, now: datetime, key: bytes, request: BookingRequest) -
     service = find_service(session, request.service)
     site = get_site(session)
     rules = remote_rules(site)
-    if not rules.enabled or service.remote_share <= 0:
-        raise RemoteClosed(service=service.name,
-                           why_id="nomornya hanya diambil di kios MPP.",
-                           why_en="its numbers are taken at the hall's kiosks only.")
+    if not takes_remote(rules, service):
+        raise _closed(service, ("nomornya hanya diambil di kios MPP.",
+                                "its numbers are taken at the hall's kiosks only."))
     phone = phone_identity(key, request.phone)
     nik = _nik(key, service, request.nik)
     local = site_time(site, now)
@@ -90,6 +98,7 @@ def book(session: Session, now: datetime, key: bytes, request: BookingRequest) -
     if not today <= day <= last:
         raise InvalidDate(day=day.isoformat(), last=last.isoformat())
     window = _window(session, now, site, rules, service, day, request.slot)
+    _refuse_a_second(session, service, day, phone, nik)
     take_quota_unit(session, service, day, Share(service.remote_share, remote=True))
     if window.slot_start is not None:
         # After the quota upsert, which holds the service day's row (PostgreSQL), so two
@@ -116,6 +125,50 @@ def book(session: Session, now: datetime, key: bytes, request: BookingRequest) -
     return ticket
 
 
+def takes_remote(rules: Remote, service: Service) -> bool:
+    return rules.enabled and service.remote_share > 0
+
+
+def queue_refusal(now: datetime, site: Site, service: Service,
+                  hours: WeeklyHours) -> RemoteClosed | None:
+    """Why today's queue cannot be booked now (closed today, or past the remote cut-off),
+    or None. The day's quota is counted apart, when the booking takes its unit."""
+    local = site_time(site, now)
+    closed = day_closed(hours, dict(site.holidays or {}), local.date())
+    day_hours = hours.for_weekday(local.weekday())
+    if closed is not None or day_hours is None:
+        return _closed(service, closed or ("", ""))
+    closes = remote_closes_at(day_hours, service)
+    if local.time() >= closes:
+        return _closed(service, (f"untuk hari ini ditutup pukul {hhmm(closes)}.",
+                                 f"for today it closed at {hhmm(closes)}."))
+    return None
+
+
+def _closed(service: Service, why: tuple[str, str]) -> RemoteClosed:
+    return RemoteClosed(service=service.name, why_id=why[0], why_en=why[1])
+
+
+def _refuse_a_second(session: Session, service: Service, day: date, phone: Identity,
+                     nik: Identity | None) -> None:
+    """Say already_booked before the quota says anything else; the unique indexes still
+    decide between two requests at once (`_insert`)."""
+    for column, found, which in ((Ticket.phone_hash, phone, "phone"),
+                                 (Ticket.nik_hash, nik, "nik")):
+        if found is not None and session.scalar(
+                select(Ticket.id).where(Ticket.issued_service_id == service.id,
+                                        Ticket.service_day == day, column == found.hash,
+                                        Ticket.status.in_(HOLDING_STATUSES)).limit(1)) is not None:
+            raise _already(service, which)
+
+
+def _already(service: Service, which: str) -> AlreadyBooked:
+    if which == "phone":
+        return AlreadyBooked(holder="Nomor ponsel", holder_en="phone number",
+                             service=service.name)
+    return AlreadyBooked(holder="NIK", holder_en="NIK", service=service.name)
+
+
 def _nik(key: bytes, service: Service, raw: str | None) -> Identity | None:
     """The NIK where the service asks for it; elsewhere it is not kept at all."""
     if not service.asks_nik:
@@ -135,15 +188,19 @@ def _window(session: Session, now: datetime, site: Site, rules: Remote, service:
     refusal: closed that day, remote taking closed, or not a slot of that day."""
     hours = service_hours(session, service)
     holidays = dict(site.holidays or {})
-    closed = day_closed(hours, holidays, day)
-    day_hours = hours.for_weekday(day.weekday())
-    if closed is not None or day_hours is None:
-        why_id, why_en = closed or ("", "")
-        raise RemoteClosed(service=service.name, why_id=why_id, why_en=why_en)
     if slot is None:
         if day != site_time(site, now).date():
             raise InvalidSlot(slot="-", service=service.name)
+        refusal = queue_refusal(now, site, service, hours)
+        if refusal is not None:
+            raise refusal
+        day_hours = hours.for_weekday(day.weekday())
+        assert day_hours is not None  # an open day (queue_refusal)
         return _queue_window(session, now, site, rules, service, day_hours)
+    closed = day_closed(hours, holidays, day)
+    day_hours = hours.for_weekday(day.weekday())
+    if closed is not None or day_hours is None:
+        raise _closed(service, closed or ("", ""))
     offered = slot_day(service, hours, holidays, day).slots
     if not any(item.start == slot for item in offered):
         raise InvalidSlot(slot=_slot_text(slot), service=service.name)
@@ -155,14 +212,9 @@ def _window(session: Session, now: datetime, site: Site, rules: Remote, service:
 
 def _queue_window(session: Session, now: datetime, site: Site, rules: Remote,
                   service: Service, day_hours: DayHours) -> Window:
-    """Today's queue: open until the remote cut-off; the window is around the call the
-    line's length and pace give now (from the opening, when booked before it)."""
+    """Today's queue: the window is around the call the line's length and pace give now
+    (from the opening, when booked before it)."""
     local = site_time(site, now)
-    closes = remote_closes_at(day_hours, service)
-    if local.time() >= closes:
-        raise RemoteClosed(service=service.name,
-                           why_id=f"untuk hari ini ditutup pukul {hhmm(closes)}.",
-                           why_en=f"for today it closed at {hhmm(closes)}.")
     load = service_load(session, service, local.date())
     minutes = estimated_wait_minutes(load, load.waiting)
     if minutes is None:  # no counter open yet: as if one will be
@@ -194,12 +246,9 @@ def _insert(session: Session, ticket: Ticket, service: Service) -> None:
             return
         except IntegrityError as error:
             found = str(error.orig)
-            if "phone" in found:
-                raise AlreadyBooked(holder="Nomor ponsel", holder_en="phone number",
-                                    service=service.name) from None
-            if "nik" in found:
-                raise AlreadyBooked(holder="NIK", holder_en="NIK",
-                                    service=service.name) from None
+            for which in ("phone", "nik"):
+                if which in found:
+                    raise _already(service, which) from None
             if "booking_code" not in found:
                 raise
     raise RuntimeError("no free booking code after several tries")

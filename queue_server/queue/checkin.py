@@ -7,6 +7,7 @@ joins at the back like a new one. At a kiosk the ticket is printed as an issued 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,9 @@ from queue_server.queue.errors import (
 from queue_server.queue.hours import DAYS_EN, DAYS_ID, hhmm
 from queue_server.queue.printjobs import first_print, record_print_failure
 
+# A token (URL-safe base64) or a booking code; nothing else is looked up.
+TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 
 @dataclass(frozen=True)
 class CheckIn:
@@ -37,12 +41,14 @@ class CheckIn:
 def find_booking(session: Session, now: datetime, key: str) -> Ticket:
     """A ticket by its token (the e-ticket's QR) or its booking code (typed at the kiosk):
     today's booking of that code, else the soonest later one (to say it is too early)."""
-    if len(key.strip()) > CODE_LENGTH:
+    if not TOKEN_LIKE.fullmatch(key):
+        raise UnknownTicket()
+    if len(key) > CODE_LENGTH:
         found = session.scalar(select(Ticket).where(Ticket.token == key))
     else:
         today = service_day(get_site(session), now)
         found = session.scalars(
-            select(Ticket).where(Ticket.booking_code == key.strip().upper(),
+            select(Ticket).where(Ticket.booking_code == key.upper(),
                                  Ticket.service_day >= today)
             .order_by(Ticket.service_day).limit(1)).first()
     if found is None:

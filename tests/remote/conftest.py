@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from queue_server.models import ServiceDay, Ticket
 from queue_server.queue.bookings import BookingRequest, book
 from queue_server.queue.checkin import CheckIn, check_in, find_booking
 from queue_server.queue.identity import identity_key
+from tests.api.conftest import Api, make_api, template  # noqa: F401  (users made once)
 from tests.support.halls import Hall, prepare_hall, remote_hall_data
 
 KEY = identity_key("test-secret")
@@ -64,3 +66,12 @@ def ticket_now(hall: Hall, ticket_id: int) -> Ticket:
 
 def at(hall: Hall, moment: datetime) -> None:
     hall.clock.set(moment)
+
+
+@pytest.fixture
+def remote_api(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Api]:
+    """The remote hall served by a Flask app (Monday 09:00 WITA), with the API tests' users
+    and device tokens (their `template`, made once per session)."""
+    built = make_api(tmp_path, request.getfixturevalue("template"), remote_hall_data())
+    yield built
+    built.app.extensions["antre"].engine.dispose()
