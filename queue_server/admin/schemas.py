@@ -27,6 +27,8 @@ class PersonOut(Model):
     active: bool
     last_sign_in: datetime | None
     has_token: bool = Field(description="An API token is set (its value is never shown again)")
+    failed_sign_ins: int = Field(description="Failed sign-ins on the name in the sign-in "
+                                             "window: from 5 each attempt is slowed")
     manageable: bool = Field(description="The signed-in user may change this person")
 
 

@@ -104,6 +104,16 @@ def last_sign_in(session: Session, user_ids: list[int]) -> dict[int, datetime]:
     return {user_id: at for user_id, at in rows}
 
 
+def failed_sign_ins(session: Session, since: datetime, users: list[User]) -> dict[int, int]:
+    """Failed sign-ins on each person's name since `since` (what slows or locks it)."""
+    keys = {signin.name_key(u.username): u.id for u in users}
+    rows = session.execute(select(signin.SignInFailure.key, func.count())
+                           .where(signin.SignInFailure.key.in_(keys),
+                                  signin.SignInFailure.at > since)
+                           .group_by(signin.SignInFailure.key))
+    return {keys[key]: count for key, count in rows}
+
+
 def _agencies(session: Session, manager: User, codes: list[str], role: Role) -> list[Agency]:
     found = list(session.scalars(select(Agency).where(Agency.code.in_(codes))))
     unknown = sorted(set(codes) - {a.code for a in found})

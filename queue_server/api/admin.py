@@ -44,6 +44,7 @@ from queue_server.admin.schemas import (
 )
 from queue_server.api.auth import client_address, require_user
 from queue_server.api.errors import ApiError, language
+from queue_server.api.session import WINDOW as SIGN_IN_WINDOW
 from queue_server.api.spec import endpoint
 from queue_server.config import ConfigError, HallConfig, WeeklyHours
 from queue_server.context import commit, db, now, runtime
@@ -77,11 +78,15 @@ def register(bp: Blueprint) -> None:
 
 # --- people -------------------------------------------------------------------------------
 
-def _person_out(manager: User, user: User, signed_in: datetime | None) -> PersonOut:
-    return PersonOut(username=user.username, name=user.name, role=user.role,
-                     agencies=sorted(a.code for a in user.agencies), active=user.active,
-                     last_sign_in=signed_in, has_token=user.token_hash is not None,
-                     manageable=staff.may_manage(manager, user))
+def _people_out(manager: User, users: list[User]) -> list[PersonOut]:
+    """The people with their last sign-in and the failed sign-ins on their names now."""
+    seen = staff.last_sign_in(db(), [u.id for u in users])
+    failed = staff.failed_sign_ins(db(), now() - SIGN_IN_WINDOW, users)
+    return [PersonOut(username=user.username, name=user.name, role=user.role,
+                      agencies=sorted(a.code for a in user.agencies), active=user.active,
+                      last_sign_in=seen.get(user.id), has_token=user.token_hash is not None,
+                      failed_sign_ins=failed.get(user.id, 0),
+                      manageable=staff.may_manage(manager, user)) for user in users]
 
 
 def _answer(manager: User, changed: staff.Changed, action: str) -> PersonChangedOut:
@@ -91,8 +96,8 @@ def _answer(manager: User, changed: staff.Changed, action: str) -> PersonChanged
                  kind=audit.Kind.PEOPLE, action=action, target=user.username,
                  agencies=[a.code for a in user.agencies], changes=changed.changes)
     commit()
-    seen = staff.last_sign_in(db(), [user.id]).get(user.id)
-    return PersonChangedOut(person=_person_out(manager, user, seen), password=changed.password)
+    [person] = _people_out(manager, [user])
+    return PersonChangedOut(person=person, password=changed.password)
 
 
 def _register_people(bp: Blueprint) -> None:
@@ -103,13 +108,11 @@ def _register_people(bp: Blueprint) -> None:
     def list_people() -> PeopleOut:
         manager = require_user(*MANAGERS)
         users = staff.visible_users(db(), manager)
-        seen = staff.last_sign_in(db(), [u.id for u in users])
         scope = agency_scope(manager)
         codes = (sorted(db().scalars(select(Agency.code).where(Agency.active)))
                  if scope is None else sorted(a.code for a in manager.agencies))
         roles = list(Role) if manager.role is Role.ADMIN else [Role.OFFICER]
-        return PeopleOut(people=[_person_out(manager, u, seen.get(u.id)) for u in users],
-                         agencies=codes, roles=roles)
+        return PeopleOut(people=_people_out(manager, users), agencies=codes, roles=roles)
 
     @endpoint(bp, "POST", "/admin/people", tag="admin", body=PersonAdd,
               answers={201: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,

@@ -17,14 +17,15 @@ pytestmark = pytest.mark.browser
 WAIT_MS = 10_000
 
 
-def open_admin(browser: Any, served: ServedHall, username: str, path: str = "") -> Any:
+def open_admin(browser: Any, served: ServedHall, username: str, path: str = "",
+               password: str = PASSWORD) -> Any:
     page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="id-ID")
     page.set_default_timeout(WAIT_MS)
     page.goto(f"{served.url}/console/admin{path}")
     page.wait_for_selector("#signin-username:focus")
     page.keyboard.type(username)
     page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
+    page.keyboard.type(password)
     page.keyboard.press("Enter")
     page.wait_for_selector("#admin-view:not([hidden])")
     return page
@@ -169,9 +170,8 @@ def test_the_running_text_reaches_a_connected_display_within_a_second(
     _ticker_shows(displays["zona-a"], "Loket Samsat")
     # One display's own text: only that one changes; the field then says the hall's as a hint.
     page.select_option("#running-display", "zona-a")
+    page.wait_for_selector("#running-text[placeholder='Loket Samsat buka sampai pukul 12.00']")
     assert page.input_value("#running-text") == ""
-    assert page.get_attribute("#running-text", "placeholder") == \
-        "Loket Samsat buka sampai pukul 12.00"
     page.fill("#running-text", "Zona A: antrean KTP ditutup pukul 11.00")
     shot(page, "hall", tmp_path)
     page.keyboard.press("Enter")
@@ -311,3 +311,52 @@ def _printer(answer: tuple[int, Any]) -> str:
     status, body = answer
     assert status == 200, body
     return str(next(d for d in body["devices"] if d["id"] == "kiosk-1")["printer_state"])
+
+
+def _fail_sign_in(served: ServedHall, username: str, times: int) -> None:
+    """Wrong passwords typed `times` times, as a browser sends them (cookie and CSRF)."""
+    import http.cookiejar
+    import json
+    import urllib.error
+    import urllib.request
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"{served.url}/api/v1/auth/csrf", timeout=10) as answer:
+        csrf = json.loads(answer.read())["csrf_token"]
+    for _ in range(times):
+        request = urllib.request.Request(
+            f"{served.url}/api/v1/auth/login", method="POST",
+            data=json.dumps({"username": username, "password": "salah-sekali"}).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": csrf})
+        try:
+            opener.open(request, timeout=10)
+        except urllib.error.HTTPError as error:
+            assert error.code == 401
+            error.close()
+
+
+def test_a_name_slowed_by_failed_sign_ins_is_unlocked_and_given_a_chosen_password(
+        browser: Any, hall_server: ServedHall, tmp_path: Path) -> None:
+    _fail_sign_in(hall_server, "dewi", 6)
+    page = open_admin(browser, hall_server, "sari")
+    row = "#people-table tr[data-username='dewi']"
+    page.wait_for_selector(f"{row} [data-failed='6']:text-is('6 kali gagal masuk: diperlambat')")
+    page.click(f"{row} button[data-action='unlock']")
+    page.wait_for_selector(f"{row} button[data-action='change']")
+    page.wait_for_selector(f"{row} [data-failed]", state="detached")
+    assert page.locator(f"{row} button[data-action='unlock']").count() == 0
+    # A password the supervisor chooses: too short is refused in the dialog, then it works.
+    page.click(f"{row} button[data-action='reset']")
+    page.wait_for_selector("#password-value:focus")
+    page.keyboard.type("pendek")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#password-error:not(:empty)")
+    page.fill("#password-value", "sandi-baru-dewi")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#password-dialog", state="hidden")
+    assert page.locator("#secret-dialog[open]").count() == 0  # nothing to show: she chose it
+    page.close()
+    again = open_admin(browser, hall_server, "dewi", password="sandi-baru-dewi")
+    again.wait_for_selector("#admin-error:not([hidden])")  # signed in: an officer sees none
+    again.close()

@@ -150,9 +150,12 @@ def test_revoking_a_token_and_unlocking(api: Api) -> None:
     assert api.client().get("/api/v1/auth/me", headers=api.bearer("ayu")).status_code == 401
     for _ in range(3):
         _sign_in(api, "dewi", "wrong-password")
+    assert _people(api, "sari")["dewi"]["failed_sign_ins"] == 3
+    assert _people(api, "sari")["ayu"]["failed_sign_ins"] == 0
     answer = _post(api, "sari", f"{PEOPLE}/dewi/unlock")
     assert answer.status_code == 200
     assert answer.get_json()["person"]["username"] == "dewi"
+    assert answer.get_json()["person"]["failed_sign_ins"] == 0
     assert _post(api, "sari", f"{PEOPLE}/nobody/unlock").status_code == 404
 
 

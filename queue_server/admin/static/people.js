@@ -6,11 +6,13 @@ import { t, toast } from "/console/static/page.js";
 import { attempt, dialogForm, loader, showSecret, start, when } from "./ui.js";
 
 const BASE = "/api/v1/admin/people";
+const SLOW_AFTER = 5; // failed sign-ins on a name before each attempt is slowed (api/session.py)
 
 export function startPeople(user) {
   const S = { user, data: null };
   S.load = loader(S, () => BASE, draw);
   S.form = dialogForm("person");
+  S.password = dialogForm("password");
   $("person-add").addEventListener("click", () => openForm(S, null));
   return start(S, draw);
 }
@@ -23,8 +25,11 @@ function draw(S) {
   h("td", { text: t(`role.${person.role}`) }),
   h("td", { text: person.agencies.join(", ") || "—" }),
   h("td", { text: person.last_sign_in ? when(person.last_sign_in) : t("adm.people.never") }),
-  h("td", { class: person.active ? "state-on" : "state-off",
-    text: t(person.active ? "adm.people.active" : "adm.people.disabled") }),
+  h("td", { class: person.active ? "state-on" : "state-off" },
+    t(person.active ? "adm.people.active" : "adm.people.disabled"),
+    person.failed_sign_ins ? h("div", { class: "muted", dataset: { failed: person.failed_sign_ins },
+      text: t(person.failed_sign_ins >= SLOW_AFTER ? "adm.people.slowed" : "adm.people.failed",
+        { n: person.failed_sign_ins }) }) : null),
   h("td", {}, person.manageable ? actions(S, person) : "")));
   $("people-table").tBodies[0].replaceChildren(...rows);
 }
@@ -38,14 +43,27 @@ function actions(S, person) {
       ? button("disable", () => confirm(t("adm.people.confirm_disable", person))
         && act(S, person, "disable"))
       : button("enable", () => act(S, person, "enable")),
-    button("reset", () => act(S, person, "password")),
-    button("unlock", () => act(S, person, "unlock")),
+    button("reset", () => resetPassword(S, person)),
+    person.failed_sign_ins ? button("unlock", () => act(S, person, "unlock")) : null,
     person.has_token ? button("revoke", () => act(S, person, "revoke-token")) : null);
 }
 
+const personPath = (person, action) => `${BASE}/${encodeURIComponent(person.username)}/${action}`;
+
 function act(S, person, action) {
-  return attempt(() => api.post(`${BASE}/${encodeURIComponent(person.username)}/${action}`, {}),
+  return attempt(() => api.post(personPath(person, action), {}),
     (out) => told(S, out, "adm.people.saved"));
+}
+
+// A password the manager types, or (left empty) one the server makes and shows once.
+function resetPassword(S, person) {
+  $("password-title").textContent = t("adm.people.password_title", person);
+  $("password-value").value = "";
+  S.password.open($("password-value"), async () => {
+    const out = await api.post(personPath(person, "password"),
+      { password: $("password-value").value || null });
+    return () => told(S, out, "adm.people.password_set");
+  });
 }
 
 /** A generated password is shown once; otherwise a short note. Then the list again. */
