@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from queue_server.api import (
     admin,
     bookings,
+    bookings_staff,
     counters,
     displays,
     kiosks,
@@ -23,7 +24,7 @@ from queue_server.api.spec import openapi_document
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 for module in (session, tickets, counters, displays, operations, kiosks, reports, survey,
-               admin, bookings):
+               admin, bookings, bookings_staff):
     module.register(bp)
 
 
