@@ -108,9 +108,11 @@ def read(session: Session, timezone: str, wanted: Filter) -> list[Entry]:
     if Kind.OPERATIONS in kinds:
         for event in _between(session, ServiceDayEvent, start, end):
             code, agency = services.get(event.service_id, ("?", "?"))
+            data = dict(event.data)
+            address = data.pop("address", None)  # where the API was asked from, if kept
             found.append(Entry(event.at, Kind.OPERATIONS, f"service.{event.kind}", code,
-                               users.get(event.user_id) if event.user_id else None, None,
-                               [agency], {"reason": event.reason, **event.data}))
+                               users.get(event.user_id) if event.user_id else None, address,
+                               [agency], {"reason": event.reason, **data}))
         counters = {c.id: a.code for c, a in session.execute(
             select(Counter, Agency).join(Agency, Counter.agency_id == Agency.id))}
         for change in _between(session, CounterEvent, start, end):

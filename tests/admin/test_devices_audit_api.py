@@ -66,7 +66,8 @@ def test_the_log_has_administration_operations_and_tickets_filtered(api: Api) ->
     polres = client.get("/api/v1/admin/audit?agency=POLRES",
                         headers=api.bearer("admin")).get_json()["entries"]
     assert [e["action"] for e in polres] == ["service.closed"]
-    assert polres[0]["changes"]["reason"] == "Server SKCK gangguan"
+    assert polres[0]["changes"] == {"reason": "Server SKCK gangguan"}
+    assert polres[0]["address"] == "127.0.0.1" and polres[0]["person"] == "admin"
     # A supervisor reads only their agencies' lines: not the display, not Polres.
     theirs = client.get("/api/v1/admin/audit", headers=api.bearer("sari")).get_json()
     assert {e["kind"] for e in theirs["entries"]} == {"people", "tickets"}
