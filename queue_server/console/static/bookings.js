@@ -66,13 +66,16 @@ function bookingRow(item) {
       "aria-label": `${t("bookings.check_in")} ${item.code}`, onclick: () => confirmCheckIn(item) })));
 }
 
+// A service taking numbers from home, or with bookings still (taken before it stopped).
+const remote = (service) => service.takes_remote || service.counts.booked > 0;
+
 function render() {
   const data = S.bookings;
   const card = $("bookings-card");
   if (!data || document.body.dataset.view !== "desk") return;
-  const remote = data.services.filter((s) => s.takes_remote || s.counts.booked);
-  card.hidden = remote.length === 0;
-  $("booked-services").replaceChildren(...remote.map(serviceRow));
+  const shown = data.services.filter(remote);
+  card.hidden = shown.length === 0;
+  $("booked-services").replaceChildren(...shown.map(serviceRow));
   const rows = data.not_arrived.map(bookingRow);
   if (data.not_arrived_total > rows.length) {
     rows.push(h("li", { class: "more", text: t("waiting.more", { count: data.not_arrived_total - rows.length }) }));
@@ -134,5 +137,6 @@ $("checkin-code").addEventListener("input", () => {
   if (!$("checkin-code").value.trim()) loadBookings(); // the whole list again
 });
 
-whenQueueMoves(loadBookings);
+// Asked again as the counter's queues move, where its services take numbers from home at all.
+whenQueueMoves(() => { if (!S.bookings || S.bookings.services.some(remote)) loadBookings(); });
 onChange(render);
