@@ -36,13 +36,11 @@ export async function issueTicket({ token, language, service, reason }) {
 }
 
 /**
- * Check a booked ticket in by its tracking token or booking code: {ok: true, ticket,
- * place_kept} (the ticket as an issue's answer, its print job sent) or a refusal.
+ * Check a booked ticket in by its tracking token or booking code: {ok: true, ticket} (the
+ * ticket as an issue's answer, its print job sent, and `place_kept`) or a refusal.
  */
 export async function checkInTicket({ token, language, key }) {
   const answer = await post(`/tickets/${encodeURIComponent(key)}/check-in`,
     { token, language, body: {} });
-  if (!answer.ok) return answer;
-  const { ticket } = answer.body;
-  return { ok: true, ticket, place_kept: answer.body.place_kept ?? ticket.place_kept };
+  return answer.ok ? { ok: true, ticket: answer.body.ticket } : answer;
 }

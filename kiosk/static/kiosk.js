@@ -185,7 +185,7 @@ async function checkIn(key) {
     const answer = await checkInTicket({ token, language: words.lang, key });
     state.checking = false;
     if (answer.ok) {
-      state.checkin = { placeKept: answer.place_kept };
+      state.checkin = { placeKept: answer.ticket.place_kept };
       showResult(answer.ticket);
       return;
     }

@@ -15,12 +15,13 @@ const TIMEOUT_MS = 20000; // a slow line, but not forever
 
 /** One JSON call: {ok, data} or {ok: false, status, code, message} (the API's words). */
 async function call(method, path, body) {
-  const join = path.includes("?") ? "&" : "?";
+  const headers = { "Accept-Language": words.lang }; // the refusals' language
+  if (body) headers["Content-Type"] = "application/json";
   let answer;
   try {
-    answer = await fetch(`${API}${path}${join}lang=${words.lang}`, {
+    answer = await fetch(`${API}${path}`, {
       method,
-      headers: body ? { "Content-Type": "application/json" } : {},
+      headers,
       body: body ? JSON.stringify(body) : undefined,
       credentials: "omit",
       signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -115,7 +116,7 @@ async function book(form) {
   const answer = await call("POST", "/bookings", body);
   state.busy = false;
   if (answer.ok) {
-    state.ticket = { ...answer.data.ticket, service_name: chosenService().name };
+    state.ticket = answer.data.ticket;
     remember(state.ticket);
     go("ticket");
     return;

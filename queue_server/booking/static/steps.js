@@ -66,7 +66,7 @@ function figures(service) {
   return h("dl", { class: "figures" },
     h("div", {}, h("dt", {}, t("remote_left")),
       h("dd", {}, service.remote_left === null ? "—" : String(service.remote_left))),
-    h("div", {}, h("dt", {}, t("estimate")), h("dd", {}, waitText(t, service.estimate))));
+    h("div", {}, h("dt", {}, t("estimate")), h("dd", {}, waitText(t, service.estimate_min))));
 }
 
 function service() {
@@ -186,7 +186,8 @@ function ticket() {
       h("p", { class: "booking-code", id: "booking-code" }, tk.booking_code)),
     h("h2", {}, t("checkin_title")),
     h("p", {}, t("checkin")),
-    h("p", { class: "hint" }, t("late")),
+    h("p", { class: "hint" }, t("late", { until: clock(tk.arrive_until),
+                                          expires: clock(tk.expires_at) })),
     h("a", { class: "primary track", id: "track", href: tracking(tk) }, t("track")),
     h("p", { class: "hint" }, t("keep")),
     h("button", { type: "button", class: "plain", onclick: actions.startOver }, t("another")));

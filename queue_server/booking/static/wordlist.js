@@ -59,7 +59,8 @@ export const WORDS = {
     checkin_title: "Sesampainya di MPP",
     checkin: "Pindai kode QR ini di kios, atau sentuh “Sudah punya tiket?” di kios lalu " +
       "ketik kode pemesanan. Nomor Anda baru masuk antrean setelah check-in.",
-    late: "Terlambat dari jam tersebut, Anda masuk di antrean paling belakang.",
+    late: "Datang setelah pukul {until}: Anda masuk di antrean paling belakang, paling " +
+      "lambat pukul {expires}.",
     qr_alt: "Kode QR tiket {code}",
     track: "Pantau antrean",
     keep: "Simpan halaman ini: ambil tangkapan layar atau buka “Pantau antrean”.",
@@ -123,7 +124,8 @@ export const WORDS = {
     checkin_title: "When you reach the hall",
     checkin: "Scan this QR code at a kiosk, or touch “Already have a ticket?” on a kiosk and " +
       "type the booking code. Your number joins the queue once you have checked in.",
-    late: "Later than that, you join at the back of the queue.",
+    late: "Arriving after {until}, you join at the back of the queue, until {expires} at " +
+      "the latest.",
     qr_alt: "QR code of ticket {code}",
     track: "Follow the queue",
     keep: "Keep this page: take a screenshot or open “Follow the queue”.",
