@@ -282,7 +282,11 @@ def test_the_devices_page_shows_a_kiosks_agent_and_printer_as_reported(
 
     from tests.support.servers import call_api
 
+    display = browser.new_page()
+    display.goto(f"{hall_server.url}/display/aula?token={hall_server.tokens['aula']}")
+    display.wait_for_selector("body[data-online='true']", timeout=WAIT_MS)
     page = open_admin(browser, hall_server, "admin", "/devices")
+    page.wait_for_selector("#devices-table tr[data-device='aula'] td[data-connections='1']")
     kiosk = "#devices-table tr[data-device='kiosk-1']"
     page.wait_for_selector(f"{kiosk} td[data-printer='no_agent']")
     assert "agen cetak tidak tersambung" in page.inner_text(kiosk)
@@ -304,6 +308,7 @@ def test_the_devices_page_shows_a_kiosks_agent_and_printer_as_reported(
         shot(page, "devices", tmp_path)
     finally:
         agent.disconnect()
+    display.close()
     page.close()
 
 
