@@ -28,6 +28,7 @@ from queue_server.startpage import bp as start_bp
 from queue_server.survey.web import bp as survey_bp
 from queue_server.ticketpage import bp as ticket_page_bp
 from queue_server.vendor import bp as vendor_bp
+from queue_server.webhooks.worker import start_remote_work
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     socketio.server_options.pop("client_manager", None)
     socketio.init_app(app, async_mode=_async_mode(), message_queue=settings.message_queue)
     init_hub(app)
+    start_remote_work(app)  # bookings' expiry and the webhook (docs/remote.md)
     return app
 
 

@@ -207,11 +207,13 @@ def _register_plugins() -> None:
     from printer.cli import print_test
     from queue_server.admin.cli import user_commands
     from queue_server.reports.cli import demo
+    from queue_server.webhooks.cli import remote
 
     voice.add_command(voice_say)
     main.add_command(print_test)
     main.add_command(kiosk_agent)
     main.add_command(demo)
+    main.add_command(remote)
     for command in user_commands(_prepared_session):
         user.add_command(command)
 

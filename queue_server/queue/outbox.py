@@ -12,11 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from queue_server.config import Remote
-from queue_server.models import Ticket, WebhookDelivery
-from queue_server.queue.common import upsert
+from queue_server.models import Channel, Ticket, TicketStatus, WebhookDelivery
+from queue_server.queue.common import get_site, service_day, upsert
+from queue_server.queue.order import waiting_order
+from queue_server.queue.remote import remote_rules
 
 EVENTS = ("booked", "few_ahead", "called", "expired")
 
@@ -50,3 +53,38 @@ def enqueue(session: Session, now: datetime, rules: Remote, ticket: Ticket, even
         .values(ticket_id=ticket.id, event=event, payload=payload, created_at=now,
                 next_attempt_at=now, attempts=0)
         .on_conflict_do_nothing(index_elements=["ticket_id", "event"]))
+
+
+def note_progress(session: Session, now: datetime) -> int:
+    """Write `called` and `few_ahead` for today's remote tickets that reached them (read
+    from their state, so calling need not know of webhooks); the number written. Every few
+    seconds, by each server process: the unique (ticket, event) keeps it once."""
+    site = get_site(session)
+    rules = remote_rules(site)
+    if not rules.webhook_url:
+        return 0
+    today = service_day(site, now)
+
+    def unsent(event: str, *statuses: TicketStatus) -> list[Ticket]:
+        told = select(WebhookDelivery.ticket_id).where(WebhookDelivery.event == event)
+        return list(session.scalars(
+            select(Ticket).where(Ticket.channel == Channel.ONLINE, Ticket.service_day == today,
+                                 Ticket.status.in_(statuses), Ticket.id.not_in(told))))
+
+    called = unsent("called", TicketStatus.CALLED, TicketStatus.SERVING)
+    for ticket in called:
+        enqueue(session, now, rules, ticket, "called",
+                counter=ticket.counter.name if ticket.counter else None)
+    near = 0
+    waiting = unsent("few_ahead", TicketStatus.WAITING)
+    for service_id in {ticket.service_id for ticket in waiting}:
+        front = list(session.scalars(
+            select(Ticket.id).where(Ticket.status == TicketStatus.WAITING,
+                                    Ticket.service_id == service_id,
+                                    Ticket.service_day == today)
+            .order_by(*waiting_order()).limit(rules.few_ahead + 1)))
+        for ticket in waiting:
+            if ticket.service_id == service_id and ticket.id in front:
+                enqueue(session, now, rules, ticket, "few_ahead", ahead=front.index(ticket.id))
+                near += 1
+    return len(called) + near
