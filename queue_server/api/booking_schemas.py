@@ -26,6 +26,8 @@ class BookingIn(Request):
 
 class SlotsQuery(Request):
     date: str = Field(max_length=10, description="YYYY-MM-DD")
+    lang: str | None = Field(default=None, max_length=5,
+                             description="'en' for English messages (as everywhere)")
 
 
 class BookableService(Model):
@@ -94,6 +96,8 @@ class BookingOut(Model):
 class CheckedInTicketOut(TicketOut):
     place_kept: bool = Field(description="Checked in within the arrival window: the booked "
                                          "place (or slot time); otherwise at the back")
+    arrive_from: datetime
+    arrive_until: datetime
 
 
 class CheckInOut(Model):

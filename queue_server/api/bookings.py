@@ -113,8 +113,10 @@ def register(bp: Blueprint) -> None:
         commit()
         if job is not None:
             send_jobs(db(), [ticket])
-        return CheckInOut(ticket=CheckedInTicketOut(**shown.model_dump(),
-                                                    place_kept=done.place_kept), print=job)
+        assert ticket.arrive_from is not None and ticket.arrive_until is not None
+        return CheckInOut(ticket=CheckedInTicketOut(
+            **shown.model_dump(), place_kept=done.place_kept, arrive_from=ticket.arrive_from,
+            arrive_until=ticket.arrive_until), print=job)
 
 
 @functools.cache

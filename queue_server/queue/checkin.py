@@ -89,12 +89,13 @@ def _refusal_check(session: Session, now: datetime, ticket: Ticket) -> None:
     today = service_day(site, now)
     if ticket.service_day < today or (ticket.expires_at is not None and now > ticket.expires_at):
         raise TooLate(ticket=ticket.code)
-    if ticket.service_day > today:
+    later_day = ticket.service_day > today
+    if later_day or (ticket.slot_start is not None and ticket.arrive_from is not None
+                     and now < ticket.arrive_from):
         day = ticket.service_day
-        raise TooEarly(ticket=ticket.code,
-                       when_id=f"{DAYS_ID[day.weekday()]} {day.strftime('%d-%m-%Y')}",
-                       when_en=f"on {DAYS_EN[day.weekday()]} {day.isoformat()}")
-    if ticket.slot_start is not None and ticket.arrive_from is not None \
-            and now < ticket.arrive_from:
-        at = hhmm(site_time(site, ticket.arrive_from).time())
-        raise TooEarly(ticket=ticket.code, when_id=f"pukul {at}", when_en=f"at {at}")
+        start, until = (hhmm(site_time(site, moment).time()) if moment else "-"
+                        for moment in (ticket.arrive_from, ticket.arrive_until))
+        raise TooEarly(
+            ticket=ticket.code, start=start, until=until,
+            day_id=f"{DAYS_ID[day.weekday()]} {day.strftime('%d-%m-%Y')}, " if later_day else "",
+            day_en=f"on {DAYS_EN[day.weekday()]} {day.isoformat()} " if later_day else "")

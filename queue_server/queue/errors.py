@@ -268,9 +268,12 @@ class QuotaKeptForRemote(DomainError):
 
 
 class TooEarly(DomainError):
+    """`day_id`/`day_en` name a later day ("Selasa 01-12-2026, "), empty for today."""
+
     code = "too_early"
-    message_id = "Terlalu awal: check-in untuk nomor {ticket} dibuka {when_id}."
-    message_en = "Too early: check-in for {ticket} opens {when_en}."
+    message_id = ("Terlalu awal. Check-in nomor {ticket} mulai {day_id}pukul {start} (sampai "
+                  "{until}).")
+    message_en = "Too early. Check-in for {ticket} opens {day_en}at {start} (until {until})."
 
 
 class TooLate(DomainError):

@@ -94,7 +94,8 @@ def test_an_appointment_in_a_slot(remote_api: Api) -> None:
     assert slots["slots"][-1]["start"] == "14:00"  # the last one starting before the cutoff
     saturday = remote_api.client().get("/api/v1/services/SKCK/slots?date=2026-12-05")
     assert saturday.get_json()["closed_message"]["id"] == "Hari Sabtu layanan tutup."
-    today = remote_api.client().get("/api/v1/services/SKCK/slots?date=2026-11-30").get_json()
+    today = remote_api.client().get("/api/v1/services/SKCK/slots?date=2026-11-30&lang=en")
+    today = today.get_json()
     assert today["slots"][0]["left"] == 0  # 08:00 is past at 09:00
 
 
@@ -174,6 +175,7 @@ def test_a_kiosk_checks_in_and_prints_the_ticket(remote_api: Api) -> None:
     body = answer.get_json()
     assert body["ticket"]["status"] == "waiting" and body["ticket"]["place_kept"] is True
     assert body["ticket"]["print_status"] == "pending"
+    assert body["ticket"]["arrive_until"] == ticket["arrive_until"]
     assert body["ticket"]["tracking_url"] == f"http://antre.test/t/{ticket['token']}"
     job = body["print"]
     assert job["job_id"].endswith(".1") and job["ticket"]["code"] == "A-001"
@@ -203,7 +205,11 @@ def test_staff_of_the_agency_check_in_others_do_not_see_the_ticket(remote_api: A
 
 def test_too_early_and_too_late(remote_api: Api) -> None:
     slot = booked(remote_api, "SKCK", date="2026-12-01", slot="10:00")
-    assert error_of(check_in(remote_api, slot["token"]), 409) == "too_early"
+    early = check_in(remote_api, slot["token"])
+    assert error_of(early, 409) == "too_early"
+    assert early.get_json()["error"]["message"] == (
+        f"Terlalu awal. Check-in nomor {slot['code']} mulai Selasa 01-12-2026, pukul 09.30 "
+        "(sampai 10.15).")
     late = booked(remote_api)
     remote_api.clock.set(wita("2026-11-30 10:16"))  # 09:15 + the hour's grace, and a minute
     assert error_of(check_in(remote_api, late["token"]), 409) == "too_late"

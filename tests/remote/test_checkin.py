@@ -67,11 +67,13 @@ def test_an_appointment_checked_in_on_time_ranks_by_its_slot(remote_hall: Hall) 
     booked = booking(remote_hall, "SKCK", day=TUESDAY, slot="10:00")
     with pytest.raises(errors.TooEarly) as monday:
         arrive(remote_hall, booked.token)
-    assert "Selasa 01-12-2026" in monday.value.message("id")
+    assert monday.value.message("id") == (f"Terlalu awal. Check-in nomor {booked.code} mulai "
+                                          "Selasa 01-12-2026, pukul 09.30 (sampai 10.15).")
     remote_hall.clock.set(wita("2026-12-01 09:29"))
     with pytest.raises(errors.TooEarly) as early:
         arrive(remote_hall, booked.token)
-    assert early.value.message("en") == f"Too early: check-in for {booked.code} opens at 09.30."
+    assert early.value.message("en") == (f"Too early. Check-in for {booked.code} opens at "
+                                         "09.30 (until 10.15).")
     assert ticket_now(remote_hall, booked.id).status is TicketStatus.BOOKED
     remote_hall.clock.set(wita("2026-12-01 09:50"))
     walk_in(remote_hall, "SKCK")  # 09:50: ahead of the 10:00 appointment
