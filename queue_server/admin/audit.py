@@ -3,14 +3,15 @@
 Administration actions (people, devices, settings) are written here; ticket transitions
 (`TicketEvent`), today's operations (`ServiceDayEvent`) and counters opened, paused and closed
 (`CounterEvent`) already keep who, when and why, so reading the log merges the four into one
-list of `Entry`. Those three keep no address: their lines name the counter or service instead.
+list of lines (`AuditEntryOut`, as the API answers them). Ticket and counter events keep no
+address: their lines name the counter instead.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from queue_server.admin.schemas import AuditEntryOut
 from queue_server.models import (
     Agency,
     Base,
@@ -67,20 +69,6 @@ def record(session: Session, now: datetime, *, user: User | None, address: str |
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One line of the log, whatever table it comes from."""
-
-    at: datetime
-    kind: str
-    action: str
-    target: str
-    person: str | None
-    address: str | None
-    agencies: list[str]
-    changes: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Filter:
     day: date
     person: str | None = None
@@ -90,19 +78,26 @@ class Filter:
     scope: list[str] | None = None
 
 
-def read(session: Session, timezone: str, wanted: Filter) -> list[Entry]:
+def read(session: Session, timezone: str, wanted: Filter) -> list[AuditEntryOut]:
     """The day's entries (site time), newest first, filtered."""
     zone = ZoneInfo(timezone)
     start = datetime.combine(wanted.day, time(), zone)
     end = start + timedelta(days=1)
     users = {u.id: u.username for u in session.scalars(select(User))}
-    found: list[Entry] = []
+
+    def line(at: datetime, kind: str, action: str, target: str, user_id: int | None,
+             agencies: list[str], changes: dict[str, Any], address: str | None = None
+             ) -> AuditEntryOut:
+        return AuditEntryOut(at=at, kind=kind, action=action, target=target,
+                             person=users.get(user_id) if user_id else None, address=address,
+                             agencies=agencies, changes=changes)
+
+    found: list[AuditEntryOut] = []
     kinds = {wanted.kind} if wanted.kind else set(Kind)
     if kinds & {Kind.PEOPLE, Kind.DEVICES, Kind.SETTINGS, Kind.OPERATIONS}:
-        for row in _between(session, AuditEntry, start, end):
-            found.append(Entry(row.at, row.kind, row.action, row.target,
-                               users.get(row.user_id) if row.user_id else None, row.address,
-                               row.agencies.split(), row.data))
+        found += [line(row.at, row.kind, row.action, row.target, row.user_id,
+                       row.agencies.split(), row.data, row.address)
+                  for row in _between(session, AuditEntry, start, end)]
     services = {s.id: (s.code, a.code) for s, a in session.execute(
         select(Service, Agency).join(Agency, Service.agency_id == Agency.id))}
     if Kind.OPERATIONS in kinds:
@@ -110,26 +105,23 @@ def read(session: Session, timezone: str, wanted: Filter) -> list[Entry]:
             code, agency = services.get(event.service_id, ("?", "?"))
             data = dict(event.data)
             address = data.pop("address", None)  # where the API was asked from, if kept
-            found.append(Entry(event.at, Kind.OPERATIONS, f"service.{event.kind}", code,
-                               users.get(event.user_id) if event.user_id else None, address,
-                               [agency], {"reason": event.reason, **data}))
+            found.append(line(event.at, Kind.OPERATIONS, f"service.{event.kind}", code,
+                              event.user_id, [agency], {"reason": event.reason, **data},
+                              address))
         counters = {c.id: a.code for c, a in session.execute(
             select(Counter, Agency).join(Agency, Counter.agency_id == Agency.id))}
-        for change in _between(session, CounterEvent, start, end):
-            reason = {"reason": change.reason} if change.reason else {}
-            found.append(Entry(change.at, Kind.OPERATIONS, f"counter.{change.state.value}",
-                               change.counter_id,
-                               users.get(change.user_id) if change.user_id else None, None,
-                               [counters.get(change.counter_id, "?")], reason))
+        found += [line(change.at, Kind.OPERATIONS, f"counter.{change.state.value}",
+                       change.counter_id, change.user_id, [counters.get(change.counter_id, "?")],
+                       {"reason": change.reason} if change.reason else {})
+                  for change in _between(session, CounterEvent, start, end)]
     if Kind.TICKETS in kinds:
         for ticket_event in _between(session, TicketEvent, start, end):
             code, agency = services.get(ticket_event.service_id, ("?", "?"))
             changes = {"ticket": ticket_event.ticket_id, "service": code,
                        "counter": ticket_event.counter_id, **ticket_event.data}
-            found.append(Entry(ticket_event.at, Kind.TICKETS, f"ticket.{ticket_event.kind}",
-                               str(ticket_event.ticket_id),
-                               users.get(ticket_event.user_id) if ticket_event.user_id
-                               else None, None, [agency], changes))
+            found.append(line(ticket_event.at, Kind.TICKETS, f"ticket.{ticket_event.kind}",
+                              str(ticket_event.ticket_id), ticket_event.user_id, [agency],
+                              changes))
     kept = [entry for entry in found if _matches(entry, wanted)]
     # Newest first; of two at the same moment, the one written later first.
     return sorted(kept, key=lambda entry: entry.at)[::-1]
@@ -145,7 +137,7 @@ def _between(session: Session, model: type[Row], start: datetime, end: datetime
                            .order_by(model.id)).all()
 
 
-def _matches(entry: Entry, wanted: Filter) -> bool:
+def _matches(entry: AuditEntryOut, wanted: Filter) -> bool:
     if wanted.kind and entry.kind != wanted.kind:
         return False
     if wanted.person and entry.person != wanted.person:

@@ -303,12 +303,9 @@ def _register_audit(bp: Blueprint) -> None:
         entries = audit.read(db(), site.timezone, audit.Filter(
             day=day, person=query.person, agency=query.agency, kind=query.kind,
             scope=None if user.role is Role.ADMIN else [a.code for a in user.agencies]))
-        rows = [AuditEntryOut(at=e.at, kind=e.kind, action=e.action, target=e.target,
-                              person=e.person, address=e.address, agencies=e.agencies,
-                              changes=e.changes) for e in entries]
         if query.format == "csv":
-            return _csv(day.isoformat(), rows)
-        return AuditOut(day=day, entries=rows)
+            return _csv(day.isoformat(), entries)
+        return AuditOut(day=day, entries=entries)
 
 
 def _csv(day: str, rows: list[AuditEntryOut]) -> Response:
