@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ from tests.e2e.display.conftest import (
     OpenDisplay,
     audio_log,
 )
+from tests.e2e.display.test_readable import CONTRAST, MEASURE, READ_SHARE
+from tests.support.browser import screenshot_dir
 from tests.support.servers import call_api, serve_hall
 
 pytestmark = pytest.mark.browser
@@ -94,7 +97,7 @@ def notice_log(page: Any) -> list[str]:
 
 
 def test_an_announcement_is_shown_and_said_after_the_call_in_progress_never_cutting_it(
-        hall: Hall, open_display: OpenDisplay) -> None:
+        hall: Hall, open_display: OpenDisplay, tmp_path: Path) -> None:
     voiced = open_display(hall, "peramban", init=FAKE_SPEECH)
     server = open_display(hall, "espeak")
     chime = open_display(hall, "bel")
@@ -109,6 +112,13 @@ def test_an_announcement_is_shown_and_said_after_the_call_in_progress_never_cutt
         page.wait_for_selector("#announcement:not([hidden])", timeout=1000)
         assert page.inner_text("#announcement-text") == text
     assert time.monotonic() - sent < 1.0
+    # Read from 10 m like the rest of the screen.
+    measured = chime.evaluate(MEASURE.replace("#screen *", "#announcement *"))
+    assert len(measured) == 3, measured  # the heading, its English, the text
+    for found in measured:
+        assert found["size"] >= READ_SHARE * FULL_HD["height"] - 0.5, found
+        assert found["contrast"] >= CONTRAST, found
+    chime.screenshot(path=screenshot_dir(tmp_path) / "display-announcement-1920x1080.png")
     for page in (voiced, server, chime):
         page.wait_for_function(
             "() => window.antreDisplay.log.some(e => e.startsWith('done:notice@'))",
