@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -136,22 +137,24 @@ def _register_people(bp: Blueprint) -> None:
         return _answer(manager, changed, "user.change")
 
 
-def _register_person_actions(bp: Blueprint) -> None:
-    @endpoint(bp, "POST", "/admin/people/<username>/disable", tag="admin", body=EmptyRequest,
-              answers={200: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
-              summary="Disable a person: their sessions and API token stop at once")
-    def disable_person(username: str, body: EmptyRequest) -> PersonChangedOut:
-        manager = require_user(*MANAGERS)
-        changed = staff.disable(db(), now(), manager, staff.find_user(db(), username))
-        return _answer(manager, changed, "user.disable")
+# The actions on one person that take no body: the audit action, the change, the summary.
+PersonAction = Callable[[User, User], staff.Changed]
+PERSON_ACTIONS: dict[str, tuple[str, PersonAction, str]] = {
+    "disable": ("user.disable", lambda manager, user: staff.disable(db(), now(), manager, user),
+                "Disable a person: their sessions and API token stop at once"),
+    "enable": ("user.enable", lambda manager, user: staff.enable(db(), manager, user),
+               "Enable a disabled person again"),
+    "unlock": ("user.unlock", lambda manager, user: staff.unlock(db(), manager, user),
+               "Lift the sign-in limits on a person's name"),
+    "revoke-token": ("user.revoke_token",
+                     lambda manager, user: staff.revoke_token(db(), manager, user),
+                     "Revoke a person's API token"),
+}
 
-    @endpoint(bp, "POST", "/admin/people/<username>/enable", tag="admin", body=EmptyRequest,
-              answers={200: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
-              summary="Enable a disabled person again")
-    def enable_person(username: str, body: EmptyRequest) -> PersonChangedOut:
-        manager = require_user(*MANAGERS)
-        changed = staff.enable(db(), manager, staff.find_user(db(), username))
-        return _answer(manager, changed, "user.enable")
+
+def _register_person_actions(bp: Blueprint) -> None:
+    for path, (action, change, summary) in PERSON_ACTIONS.items():
+        _register_person_action(bp, path, action, change, summary)
 
     @endpoint(bp, "POST", "/admin/people/<username>/password", tag="admin", body=PasswordReset,
               answers={200: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
@@ -163,21 +166,17 @@ def _register_person_actions(bp: Blueprint) -> None:
                                        body.password)
         return _answer(manager, changed, "user.password")
 
-    @endpoint(bp, "POST", "/admin/people/<username>/unlock", tag="admin", body=EmptyRequest,
-              answers={200: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
-              summary="Lift the sign-in limits on a person's name")
-    def unlock_person(username: str, body: EmptyRequest) -> PersonChangedOut:
-        manager = require_user(*MANAGERS)
-        changed = staff.unlock(db(), manager, staff.find_user(db(), username))
-        return _answer(manager, changed, "user.unlock")
 
-    @endpoint(bp, "POST", "/admin/people/<username>/revoke-token", tag="admin",
-              body=EmptyRequest, answers={200: PersonChangedOut}, auth=AUTH,
-              errors=WRITE_ERRORS, summary="Revoke a person's API token")
-    def revoke_person_token(username: str, body: EmptyRequest) -> PersonChangedOut:
+def _register_person_action(bp: Blueprint, path: str, action: str, change: PersonAction,
+                            summary: str) -> None:
+    def act(username: str, body: EmptyRequest) -> PersonChangedOut:
         manager = require_user(*MANAGERS)
-        changed = staff.revoke_token(db(), manager, staff.find_user(db(), username))
-        return _answer(manager, changed, "user.revoke_token")
+        return _answer(manager, change(manager, staff.find_user(db(), username)), action)
+
+    act.__name__ = f"{action.replace('.', '_')}_person"  # Flask's endpoint name
+    endpoint(bp, "POST", f"/admin/people/<username>/{path}", tag="admin", body=EmptyRequest,
+             answers={200: PersonChangedOut}, auth=AUTH, errors=WRITE_ERRORS,
+             summary=summary)(act)
 
 
 # --- devices ------------------------------------------------------------------------------
