@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from flask import Blueprint, current_app
 from sqlalchemy import select
@@ -32,7 +32,7 @@ from queue_server.models import Agency, DeviceKind, ServiceDay, Ticket
 from queue_server.people import may_see_agency
 from queue_server.queue.bookings import BookingRequest, book, queue_refusal, takes_remote
 from queue_server.queue.checkin import check_in, find_booking
-from queue_server.queue.common import get_site, site_time, zone
+from queue_server.queue.common import get_site, site_time
 from queue_server.queue.errors import (
     ClosedToday,
     DomainError,
@@ -45,7 +45,7 @@ from queue_server.queue.estimates import estimated_wait_minutes, service_loads
 from queue_server.queue.identity import identity_key, phone_identity
 from queue_server.queue.issuing import find_service, service_hours
 from queue_server.queue.remote import kept_for_remote, remote_rules
-from queue_server.queue.slots import SlotDay, slot_day, slots_taken
+from queue_server.queue.slots import SlotDay, slot_states
 from queue_server.readmodels.printjob import print_job
 from queue_server.readmodels.services import closed_message
 from queue_server.readmodels.tickets import ticket_out
@@ -219,21 +219,14 @@ def _bookable(session: Session, moment: datetime) -> BookingServicesOut:
 
 def _slots(session: Session, moment: datetime, code: str, day: date) -> SlotsOut:
     service = find_service(session, code)
-    site = get_site(session)
-    offered = slot_day(service, service_hours(session, service), dict(site.holidays or {}), day)
-    if not takes_remote(remote_rules(site), service):
-        offered = SlotDay((), "layanan ini tidak menerima pemesanan dari rumah.",
-                          "this service takes no bookings from home.")
-    taken = slots_taken(session, service, day)
-    capacity = int(service.slots["capacity"]) if service.slots else 0
-    slots = []
-    for slot in offered.slots:
-        start = datetime.combine(day, slot.start, tzinfo=zone(site.timezone)).astimezone(UTC)
-        left = 0 if start <= moment else max(0, capacity - taken.get(start, 0))
-        slots.append(SlotOut(start=_hhmm(slot.start), end=_hhmm(slot.end), capacity=capacity,
-                             left=left))
+    if takes_remote(remote_rules(get_site(session)), service):
+        states, offered = slot_states(session, moment, service, day)
+    else:
+        states, offered = (), SlotDay((), "layanan ini tidak menerima pemesanan dari rumah.",
+                                      "this service takes no bookings from home.")
     closed = None
     if offered.closed_id is not None:
         closed = Bilingual(id=_sentence(offered.closed_id), en=_sentence(offered.closed_en or ""))
-    return SlotsOut(service=service.code, date=day.isoformat(), slots=slots,
-                    closed_message=closed)
+    return SlotsOut(service=service.code, date=day.isoformat(), closed_message=closed,
+                    slots=[SlotOut(start=_hhmm(s.slot.start), end=_hhmm(s.slot.end),
+                                   capacity=s.capacity, left=s.left) for s in states])

@@ -5,14 +5,16 @@ bookings."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from queue_server.config import DayHours, WeeklyHours
 from queue_server.models import Service, Ticket, TicketStatus
+from queue_server.queue.common import get_site, zone
 from queue_server.queue.hours import DAYS_EN, DAYS_ID
+from queue_server.queue.issuing import service_hours
 
 # Bookings that no longer hold their slot.
 RELEASED = (TicketStatus.CANCELLED, TicketStatus.EXPIRED)
@@ -22,6 +24,17 @@ RELEASED = (TicketStatus.CANCELLED, TicketStatus.EXPIRED)
 class Slot:
     start: time
     end: time
+
+
+@dataclass(frozen=True)
+class SlotState:
+    """One slot of a day as the public and the staff see it."""
+
+    slot: Slot  # site time
+    start: datetime  # UTC
+    capacity: int
+    taken: int  # bookings holding it (booked or checked in)
+    left: int  # 0 once it has started
 
 
 @dataclass(frozen=True)
@@ -89,3 +102,20 @@ def slots_taken(session: Session, service: Service, day: date) -> dict[datetime,
                Ticket.slot_start.is_not(None), Ticket.status.not_in(RELEASED))
         .group_by(Ticket.slot_start))
     return {start: count for start, count in rows if start is not None}
+
+
+def slot_states(session: Session, now: datetime, service: Service,
+                day: date) -> tuple[tuple[SlotState, ...], SlotDay]:
+    """The service's slots on `day` with their bookings and places left, and the day (whose
+    `closed_id`/`closed_en` say why it has none)."""
+    site = get_site(session)
+    offered = slot_day(service, service_hours(session, service), dict(site.holidays or {}), day)
+    taken = slots_taken(session, service, day) if offered.slots else {}
+    capacity = int(service.slots["capacity"]) if service.slots else 0
+    states = []
+    for slot in offered.slots:
+        start = datetime.combine(day, slot.start, tzinfo=zone(site.timezone)).astimezone(UTC)
+        held = taken.get(start, 0)
+        states.append(SlotState(slot, start, capacity, held,
+                                0 if start <= now else max(0, capacity - held)))
+    return tuple(states), offered
