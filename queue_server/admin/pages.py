@@ -16,36 +16,12 @@ from queue_server.context import runtime
 bp = Blueprint("admin", __name__, url_prefix="/console/admin", template_folder="templates",
                static_folder="static", static_url_path="/static")
 
-SECTIONS = ("people", "devices", "hall", "services", "audit")
 
-
-def _page(section: str) -> ResponseReturnValue:
+@bp.get("", defaults={"section": "people"})
+@bp.get("/<any(devices, hall, services, audit):section>")
+def page(section: str) -> ResponseReturnValue:
+    """One page, drawn by its section's module (static/<section>.js)."""
     hall = runtime().hall
     config = {"site": hall.site.short_name, "section": section,
               "timezone": hall.site.timezone}
     return render_template("admin/admin.html", config=config, section=section)
-
-
-@bp.get("")
-def people() -> ResponseReturnValue:
-    return _page("people")
-
-
-@bp.get("/devices")
-def devices() -> ResponseReturnValue:
-    return _page("devices")
-
-
-@bp.get("/hall")
-def hall() -> ResponseReturnValue:
-    return _page("hall")
-
-
-@bp.get("/services")
-def services() -> ResponseReturnValue:
-    return _page("services")
-
-
-@bp.get("/audit")
-def audit() -> ResponseReturnValue:
-    return _page("audit")
