@@ -75,14 +75,15 @@ def _issuer(channel: Channel) -> tuple[Device | None, int | None]:
     """Who may issue on each channel: a kiosk with its token, staff at a counter. So priority
     is claimed only in the hall, before a kiosk or an officer.
 
-    Online issuing waits for remote booking (one per phone number, a reserved share of the
-    quota): an open endpoint let anyone drain a service's quota with priority tickets.
+    Online tickets are booked through POST /bookings (api/bookings.py: one per phone number,
+    within the share of the quota kept for them), never here: an open issuing endpoint let
+    anyone drain a service's quota with priority tickets.
     """
     if channel is Channel.KIOSK:
         return require_device(DeviceKind.KIOSK), None
     if channel is Channel.COUNTER:
         return None, require_user().id
     raise ApiError("online_issuing_unavailable", 403,
-                   "Nomor antrean daring belum tersedia; ambil nomor di kios atau di loket.",
-                   "Online tickets are not available yet; take a number at a kiosk or a "
-                   "counter.")
+                   "Nomor dari rumah diambil di halaman /ambil, bukan di sini.",
+                   "Numbers taken from home are booked at /ambil (POST /api/v1/bookings), "
+                   "not here.")
