@@ -226,6 +226,13 @@ def test_a_supervisor_closes_reopens_and_sets_todays_quota_on_the_hall_page(
     _operation(page, "KTP", "close", "Blangko KTP habis")
     page.wait_for_selector("#hall-services tr[data-service='KTP'][data-open='false']")
     shot(page, "hall-closed", tmp_path)
+    # In English at one press, the closed service's message too, without asking the server.
+    page.click("#lang")
+    page.wait_for_selector("#hall-services th:text-is('Service')")
+    closed_row = page.inner_text("#hall-services tr[data-service='KTP']")
+    assert "Closed" in closed_row and "Tutup" not in closed_row
+    page.click("#lang")
+    page.wait_for_selector("#hall-services th:text-is('Layanan')")
     assert not _kiosk_services(hall_server)["KTP"]["open"]
     _operation(page, "KK", "quota", "Petugas hanya satu hari ini", quota="3")
     page.wait_for_selector("#hall-services tr[data-service='KK'] td.quota:text-is('0 / 3')")
