@@ -27,6 +27,9 @@ from queue_server.queue.errors import (
 )
 
 LOCKED = "antre.locked_counters"  # in session.info: counters this transaction holds
+# In session.info: each counter's active ticket (or None) as read with its lock, until the
+# session changes anything.
+ACTIVE_AT_LOCK = "antre.active_at_lock"
 
 
 def lock_counter(session: Session, counter_id: str) -> Counter:
@@ -35,14 +38,22 @@ def lock_counter(session: Session, counter_id: str) -> Counter:
 
     The row is read once per transaction: the view that checks who may act, the action and
     the steps it is made of (finish, then call next) all lock the same counter, and once
-    held it cannot change under them.
+    held it cannot change under them. Its called or serving ticket is read in the same
+    statement, for the action's `active_ticket`.
     """
     locked: set[str] = session.info.setdefault(LOCKED, set())
     if counter_id in locked:
         return find_counter(session, counter_id)
-    counter = _active(session.get(Counter, counter_id, with_for_update=True,
-                                  populate_existing=True), counter_id)
+    row = session.execute(
+        select(Counter, Ticket)
+        .outerjoin(Ticket, (Ticket.counter_id == Counter.id)
+                   & Ticket.status.in_(ACTIVE_STATUSES))
+        .where(Counter.id == counter_id)
+        .with_for_update(of=Counter)
+        .execution_options(populate_existing=True)).first()
+    counter = _active(row[0] if row else None, counter_id)
     locked.add(counter_id)
+    session.info.setdefault(ACTIVE_AT_LOCK, {})[counter_id] = row[1] if row else None
     return counter
 
 
@@ -62,6 +73,13 @@ def _release_locks(session: Session, transaction: SessionTransaction) -> None:
     # Row locks last to the end of the outermost transaction (a savepoint keeps them).
     if transaction.parent is None:
         session.info.pop(LOCKED, None)
+        session.info.pop(ACTIVE_AT_LOCK, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_active(session: Session, _context: object) -> None:
+    # What was written may have called, finished or released a ticket.
+    session.info.pop(ACTIVE_AT_LOCK, None)
 
 
 def require_holder(session: Session, counter: Counter, user_id: int, *,
@@ -77,7 +95,11 @@ def require_holder(session: Session, counter: Counter, user_id: int, *,
 
 
 def active_ticket(session: Session, counter: Counter) -> Ticket | None:
-    """The counter's called or serving ticket (there is at most one)."""
+    """The counter's called or serving ticket (there is at most one): the one read with the
+    counter's lock while the session has changed nothing since, else read now."""
+    held: dict[str, Ticket | None] = session.info.get(ACTIVE_AT_LOCK, {})
+    if counter.id in held and not (session.new or session.dirty or session.deleted):
+        return held[counter.id]
     return session.scalar(
         select(Ticket).where(Ticket.counter_id == counter.id,
                              Ticket.status.in_(ACTIVE_STATUSES)))

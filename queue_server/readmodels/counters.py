@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from queue_server.config import HallConfig
 from queue_server.console.schemas import CounterChoice, CounterTodayOut, OwnDay
@@ -34,6 +34,7 @@ from queue_server.readmodels.common import day_bounds, find_active, minutes_sinc
 from queue_server.schemas import CounterOut, CurrentTicket, QueueItem
 
 RECENT_NO_SHOWS = 20
+WAITING_SHOWN = 30  # of a counter's queue in its answer: what the console lists
 
 
 def queue_item(ticket: Ticket, now: datetime) -> QueueItem:
@@ -45,22 +46,36 @@ def queue_item(ticket: Ticket, now: datetime) -> QueueItem:
 
 
 def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut:
-    """The counter as its officer sees it: state, the active ticket, the queue, parked."""
+    """The counter as its officer sees it: state, the active ticket, the first WAITING_SHOWN
+    of the queue (with how many wait in all) and of the parked.
+
+    One statement whatever the queue's length: each status's tickets numbered in the waiting
+    order and counted by a window, only the first few of each read."""
     site = site_rules(session)
     day = service_day(site, now)
     cached = catalog(session)
     served: list[Service] = [s for s in counter.services if s.active] if cached is None else \
         [cached.services[i] for i in cached.served.get(counter.id, ())]
-    tickets = session.scalars(
-        select(Ticket)
+    ranked = (
+        select(Ticket,
+               func.row_number().over(partition_by=Ticket.status,
+                                      order_by=waiting_order()).label("place"),
+               func.count().over(partition_by=Ticket.status).label("of_status"))
         .where(Ticket.service_day == day, (
             (Ticket.status == TicketStatus.WAITING)
             & Ticket.service_id.in_([s.id for s in served]))
             | ((Ticket.counter_id == counter.id)
                & Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING,
                                     TicketStatus.PARKED])))
-        .order_by(*waiting_order())
-        .options(*(() if cached else (selectinload(Ticket.service),)))).all()
+        .subquery())
+    shown = aliased(Ticket, ranked)
+    rows = session.execute(
+        select(shown, ranked.c.of_status).where(ranked.c.place <= WAITING_SHOWN)
+        .order_by(ranked.c.place)
+        .options(*(() if cached else (selectinload(shown.service),)))).all()
+    tickets = [ticket for ticket, _ in rows]
+    waiting_total = next((of for ticket, of in rows if ticket.status is TicketStatus.WAITING),
+                         0)
     for ticket in tickets if cached else ():
         with_service(session, ticket)
     current = None
@@ -79,12 +94,13 @@ def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut
                 outcome_required=ticket.service.outcome_required)
     situation = CounterSituation(
         state=counter.state, current=current.status if current else None,
-        call_count=current.call_count if current else 0, waiting=len(waiting),
+        call_count=current.call_count if current else 0, waiting=waiting_total,
         parked=len(parked))
     return CounterOut(
         id=counter.id, number=counter.number, name=counter.name, agency=counter.agency.code,
         state=counter.state, officer=officer_out(counter.officer),
-        services=[s.code for s in served], current=current, waiting=waiting, parked=parked,
+        services=[s.code for s in served], current=current, waiting=waiting,
+        waiting_total=waiting_total, parked=parked,
         allowed_actions=allowed_actions(situation, site.recalls_before_no_show),
         recalls_left=recalls_left(situation, site.recalls_before_no_show))
 

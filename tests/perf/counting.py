@@ -1,0 +1,95 @@
+"""Counting what a request costs the database: its SQL statements and the rows they hand to
+Python, on the app's own engine (a SQLite file), leaving out the hub's coalesced flush."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event
+
+from queue_server.hub.publisher import HUB
+from tests.api.conftest import Api
+
+
+@dataclass
+class Counted:
+    statements: list[str] = field(default_factory=list)
+    rows: int = 0  # rows fetched from the database by the counted statements
+    until_emit: int | None = None  # statements before the first Socket.IO emit
+    paused: bool = False
+
+    def __str__(self) -> str:
+        return "\n".join(f"{n:2}. {s.split(chr(10))[0][:150]}"
+                         for n, s in enumerate(self.statements, 1))
+
+
+class _CountingCursor:
+    """The DBAPI cursor, counting the rows fetched through it."""
+
+    def __init__(self, cursor: Any, counted: Counted) -> None:
+        self._cursor, self._counted = cursor, counted
+
+    def _fetched(self, rows: list[Any]) -> list[Any]:
+        if not self._counted.paused:
+            self._counted.rows += len(rows)
+        return rows
+
+    def fetchone(self) -> Any:
+        row = self._cursor.fetchone()
+        if row is not None:
+            self._fetched([row])
+        return row
+
+    def fetchmany(self, *args: Any) -> Any:
+        return self._fetched(self._cursor.fetchmany(*args))
+
+    def fetchall(self) -> Any:
+        return self._fetched(self._cursor.fetchall())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+
+@contextmanager
+def counting(api: Api) -> Iterator[Counted]:
+    """Count the statements (and rows) of what runs inside, leaving out the hub's flush."""
+    state, hub = api.app.extensions["antre"], api.app.extensions[HUB]
+    counted = Counted()
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not counted.paused:
+            counted.statements.append(statement)
+
+    def on_executed(_conn: Any, _cursor: Any, _statement: str, _parameters: Any,
+                    context: Any, _many: bool) -> None:
+        # The result reads its rows from the context's cursor after this event.
+        context.cursor = _CountingCursor(context.cursor, counted)
+
+    def paused(function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            was, counted.paused = counted.paused, True
+            try:
+                return function(*args, **kwargs)
+            finally:
+                counted.paused = was
+        return run
+
+    send = hub.send
+
+    def first_emit(*args: Any, **kwargs: Any) -> Any:
+        if counted.until_emit is None:
+            counted.until_emit = len(counted.statements)
+        return send(*args, **kwargs)
+
+    hub.flush, hub.send = paused(hub.flush), first_emit
+    event.listen(state.engine, "before_cursor_execute", on_statement)
+    event.listen(state.engine, "after_cursor_execute", on_executed)
+    try:
+        yield counted
+    finally:
+        event.remove(state.engine, "before_cursor_execute", on_statement)
+        event.remove(state.engine, "after_cursor_execute", on_executed)
+        del hub.flush, hub.send

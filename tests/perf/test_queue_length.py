@@ -1,0 +1,60 @@
+"""An issue and a call cost the same with 2,000 waiting as with a few (issue #17): the same
+statements and the same rows read, as answers carry bounded lists and places, estimates and
+the counter's queue come from counts and bounded reads, not from loading the line.
+
+The few are 40, more than the WAITING_SHOWN (30) a counter's answer lists, so that both
+answers list as many; with 20 the call reads 10 rows fewer and the same statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from queue_server.queue.issuing import issue_ticket
+from queue_server.readmodels.counters import WAITING_SHOWN
+from tests.api.conftest import Api
+from tests.perf.counting import Counted, counting
+
+SERVICE, COUNTER, OFFICER = "SKCK", "L3", "budi"  # no daily quota in the small hall
+
+
+def _wait(api: Api, count: int) -> None:
+    """`count` more visitors waiting for the service, issued by the engine."""
+    state = api.app.extensions["antre"]
+    with state.sessions.begin() as session:
+        for _ in range(count):
+            issue_ticket(session, api.clock.now(), SERVICE)
+            session.expunge_all()  # a flush checks every object the session holds
+
+
+def _cost(counted: Counted) -> tuple[int, int]:
+    return len(counted.statements), counted.rows
+
+
+def _issue_and_call(api: Api) -> tuple[tuple[int, int], tuple[int, int], dict[str, Any]]:
+    with counting(api) as issued:
+        ticket = api.issue(SERVICE)
+    with counting(api) as called:
+        answer = api.act(OFFICER, COUNTER, "call-next", finish_current=True)
+    assert answer.status_code == 200, answer.get_json()
+    body: dict[str, Any] = answer.get_json()
+    body["issued"] = ticket
+    return _cost(issued), _cost(called), body
+
+
+def test_an_issue_and_a_call_cost_the_same_with_2000_waiting_as_with_40(api: Api) -> None:
+    assert api.act(OFFICER, COUNTER, "open").status_code == 200
+    api.issue(SERVICE)  # the kiosk's first request: the server learns whose token it is
+    _wait(api, 40)
+    assert api.act(OFFICER, COUNTER, "call-next").status_code == 200  # 40 wait
+    issued_40, called_40, few = _issue_and_call(api)  # 41 wait, then 40
+    _wait(api, 2000 - 40)
+    issued_2000, called_2000, many = _issue_and_call(api)
+
+    assert issued_2000 == issued_40, "an issue costs more with a longer line"
+    assert called_2000 == called_40, "a call costs more with a longer line"
+    # The answers tell the line's length without listing it all: the first of it, in order.
+    assert (few["issued"]["ahead"], many["issued"]["ahead"]) == (40, 2000)
+    assert (few["counter"]["waiting_total"], many["counter"]["waiting_total"]) == (40, 2000)
+    for answer in (few, many):
+        listed = [item["id"] for item in answer["counter"]["waiting"]]
+        assert len(listed) == WAITING_SHOWN and listed == sorted(listed)
