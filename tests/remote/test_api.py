@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from queue_server.models import Device, Ticket, TicketEvent
+from queue_server.queue.identity import identity_key, phone_identity
 from tests.api.conftest import Api
 from tests.remote.conftest import NIK
 from tests.support.halls import wita
@@ -215,3 +216,23 @@ def test_too_early_and_too_late(remote_api: Api) -> None:
     assert error_of(check_in(remote_api, late["token"]), 409) == "too_late"
     remote_api.clock.set(wita("2026-12-01 09:45"))
     assert check_in(remote_api, slot["token"]).get_json()["ticket"]["place_kept"] is True
+
+
+def test_an_officer_checks_in_from_the_console_session(remote_api: Api) -> None:
+    ticket = booked(remote_api)
+    client, csrf = remote_api.signed_in("ayu")
+    refused = client.post(f"/api/v1/tickets/{ticket['booking_code']}/check-in")
+    assert error_of(refused, 403) == "csrf_failed"
+    assert remote_api.client().get(f"/api/v1/tickets/{ticket['token']}").get_json()[
+        "status"] == "booked"
+    answer = client.post(f"/api/v1/tickets/{ticket['booking_code']}/check-in",
+                         headers={"X-CSRFToken": csrf})
+    assert answer.status_code == 200 and answer.get_json()["ticket"]["status"] == "waiting"
+
+
+def test_the_phone_is_hashed_with_a_key_from_the_servers_secret(remote_api: Api) -> None:
+    booked(remote_api)
+    with remote_api.app.extensions["antre"].sessions() as session:
+        stored = session.scalars(select(Ticket.phone_hash)).one()
+    assert stored == phone_identity(identity_key("test-secret"), PHONE).hash
+    assert stored != phone_identity(identity_key("another-secret"), PHONE).hash
