@@ -1,6 +1,7 @@
 """Services open and close by the clock: at the moment a service starts issuing, pauses for a
-break, resumes or stops for the day, the kiosks, displays, counters and staff hear of it as a
-`queue_changed` event, as they do when a supervisor closes a service. No page polls for it.
+break, resumes or stops for the day, or frees the share of its quota kept for remote bookings
+(their cut-off), the kiosks, displays, counters and staff hear of it as a `queue_changed`
+event, as they do when a supervisor closes a service. No page polls for it.
 
 `keep_hours` sleeps until the next such moment of any active service, re-reading the hours at
 least every MAX_SLEEP_S (an administrator may change them live; a clock may be set). With
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from queue_server.hub.publisher import Hub
 from queue_server.models import Service
 from queue_server.queue.common import get_site, site_time
 from queue_server.queue.hours import issue_changes
+from queue_server.queue.remote import remote_closes_at
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,8 @@ class Due:
 
 def next_change(session: Session, now: datetime) -> Due | None:
     """The first moment after `now`, today or tomorrow, at which an active service's issuing
-    opens, pauses or stops; None when neither day has one (a closed weekend, holidays)."""
+    opens, pauses, stops or frees its remote share; None when neither day has one (a closed
+    weekend, holidays)."""
     site = get_site(session)
     local = site_time(site, now)
     services = session.scalars(select(Service).where(Service.active).order_by(Service.id)).all()
@@ -54,7 +57,7 @@ def next_change(session: Session, now: datetime) -> Due | None:
             continue
         found: dict[datetime, list[int]] = {}
         for service in services:
-            for moment in issue_changes(WeeklyHours.model_validate(service.hours), day):
+            for moment in _moments(service, day):
                 at = datetime.combine(day, moment, tzinfo=local.tzinfo)
                 if at > local:
                     found.setdefault(at, []).append(service.id)
@@ -62,6 +65,16 @@ def next_change(session: Session, now: datetime) -> Due | None:
             first = min(found)
             return Due(first, tuple(found[first]))
     return None
+
+
+def _moments(service: Service, day: date) -> list[time]:
+    """When the service's availability may change on `day` by the clock alone."""
+    hours = WeeklyHours.model_validate(service.hours)
+    moments = issue_changes(hours, day)
+    that_day = hours.for_weekday(day.weekday())
+    if that_day is not None and service.remote_share > 0:
+        moments.append(remote_closes_at(that_day, service))  # walk-ins may take the rest
+    return sorted(set(moments))
 
 
 def tell(hub: Hub, due: Due) -> bool:

@@ -111,6 +111,27 @@ def test_a_service_closing_by_the_clock_is_told_once_to_its_kiosks_and_displays(
     assert drain(kiosk) == []
 
 
+def test_the_remote_share_freed_at_its_cut_off_is_told_to_the_kiosks(
+        hub_hall: HubHall) -> None:
+    """KTP keeps 20 % of its quota of 5 for remote bookings until an hour before its 14.30
+    cutoff: at 13.30 walk-ins may take that one too."""
+    with hub_hall.session() as session:
+        ktp = session.scalars(select(Service).where(Service.code == "KTP")).one()
+        ktp.remote_share, ktp.remote_cutoff_minutes = 20, 60
+        session.commit()
+        ktp_id = ktp.id
+        assert next_change(session, wita("2026-11-30 13:00")) == Due(
+            wita("2026-11-30 13:30"), (ktp_id,))
+    kiosk = hub_hall.device("kiosk-1")
+    [ktp_state] = [s for a in drain(kiosk, "snapshot")[0]["agencies"] for s in a["services"]
+                   if s["code"] == "KTP"]
+    assert ktp_state["quota_left"] == 4
+    hub_hall.clock.set(wita("2026-11-30 13:30"))
+    assert tell(hub_hall.hub, Due(wita("2026-11-30 13:30"), (ktp_id,)))
+    [event] = drain(kiosk, "queue_changed")
+    assert (event["service"], event["open"], event["quota_left"]) == ("KTP", True, 5)
+
+
 def test_an_announcement_to_one_display_reaches_it_alone(hub_hall: HubHall) -> None:
     hall, zone_a, zone_b, kiosk = (hub_hall.device(d)
                                    for d in ("aula", "zona-a", "zona-b", "kiosk-1"))
