@@ -254,8 +254,8 @@ export class Announcer {
     const sentence = call.notice ? call.said?.[this.language] || call.said?.id
       : call.announcement?.speech_id || call.announcement?.id;
     // A call's words are Indonesian; an announcement is in the page's language.
-    const voice = call.notice && this.language !== "id" ? this.findVoice(this.language)
-      : this.browserVoice;
+    const voice = this.engine === "browser" && (call.notice && this.language !== "id"
+      ? this.findVoice(this.language) : this.browserVoice);
     let spoke = false;
     if (this.engine === "browser" && sentence && voice) {
       this.onState("voice");
