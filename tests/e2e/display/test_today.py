@@ -145,6 +145,30 @@ def test_an_announcement_to_one_display_reaches_it_alone(
     assert notice_log(zone_a) == []
 
 
+def test_an_english_display_says_an_announcement_with_its_english_voice(
+        hall: Hall, browser: Any) -> None:
+    english_voice = ('{name: "Test English", lang: "en-GB", localService: true, '
+                     'default: false, voiceURI: "test-en"}')
+    init = FAKE_SPEECH.replace("getVoices: () => [voice]",
+                               f"getVoices: () => [voice, {english_voice}]")
+    assert init != FAKE_SPEECH
+    context = browser.new_context(viewport=FULL_HD, reduced_motion="reduce")
+    try:
+        context.add_init_script(init)
+        page = context.new_page()
+        page.goto(f"{hall.url}/display/peramban?lang=en&token={hall.token('peramban')}")
+        page.wait_for_selector("body[data-ready=true]", timeout=WAIT_MS)
+        announce(hall, "Counter 5 is closed for a moment", "peramban")
+        page.wait_for_function(
+            "() => window.antreDisplay.log.some(e => e.startsWith('done:notice@'))",
+            timeout=WAIT_MS)
+        assert notice_log(page) == ["chime", "voice", "done"]
+        assert page.evaluate("window.__spoken") == [
+            {"text": "Announcement: Counter 5 is closed for a moment", "lang": "en-GB"}]
+    finally:
+        context.close()
+
+
 @pytest.mark.skipif(not espeak_available(), reason="needs espeak-ng")
 def test_the_announcement_voice_is_said_in_the_pages_language(hall: Hall) -> None:
     def voice(display: str, query: str) -> tuple[int, bytes]:
