@@ -118,6 +118,9 @@ async function book(form) {
   if (answer.ok) {
     state.ticket = answer.data.ticket;
     remember(state.ticket);
+    // Done with the choices and the number: going back starts afresh, the e-ticket listed.
+    state.agency = state.service = state.date = state.slot = null;
+    state.phone = state.nik = "";
     go("ticket");
     return;
   }
@@ -137,7 +140,6 @@ async function book(form) {
 }
 
 Object.assign(actions, {
-  go,
   book,
   chooseAgency(code) {
     state.agency = code;
@@ -163,7 +165,7 @@ Object.assign(actions, {
     go("contact");
   },
   startOver() {
-    state.agency = state.service = state.date = state.slot = state.ticket = null;
+    state.ticket = null;
     loadServices().then((ok) => ok && go("agency"));
   },
   retry() {

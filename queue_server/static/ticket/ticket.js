@@ -162,8 +162,10 @@ function alert(kind, title, body) {
 
 function unlockSound() {
   // Browsers keep sound off until the visitor touches the page; the first touch unlocks it.
+  // The button stays while the browser may still be asked for notifications.
   const context = audioContext();
-  if (context && context.state !== "suspended") markSoundReady();
+  const asked = !("Notification" in window) || Notification.permission !== "default";
+  if (context && context.state !== "suspended" && asked) markSoundReady();
 }
 
 function markSoundReady() {

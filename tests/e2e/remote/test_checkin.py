@@ -1,0 +1,111 @@
+"""Checking in at the kiosk a ticket booked from home: the booking code typed on the screen's
+keys, or the e-ticket's QR read by a barcode scanner that types into the page; the ticket is
+printed like one taken at the kiosk."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from kiosk.agent import AgentOptions, KioskAgent
+from tests.e2e.kiosk.conftest import KIOSK, Opener, StandInAgent, awake, shown_code
+from tests.e2e.remote.conftest import PUBLIC_URL, api, book, nik, phone
+from tests.support.servers import ServedHall
+
+pytestmark = pytest.mark.browser
+
+
+def status_of(hall: ServedHall, token: str) -> str:
+    status, ticket = api(hall, "GET", f"/tickets/{token}")
+    assert status == 200, ticket
+    return str(ticket["status"])
+
+
+def test_the_booking_code_typed_on_the_kiosk_checks_in_and_prints(
+        hall: ServedHall, open_kiosk: Opener) -> None:
+    mine = book(hall, "KTP", phone(1), nik=nik(1))
+    agent = StandInAgent(hall, [{"ok": True}])
+    try:
+        page = open_kiosk(hall)
+        awake(page, "start")
+        page.locator("[data-action=checkin]").tap()
+        awake(page, "checkin")
+        assert page.locator(".checkin-go").is_disabled()  # nothing typed yet
+        for letter in mine["booking_code"][:-1]:
+            page.locator(f"[data-key='{letter}']").tap()
+        page.locator("[data-key=erase]").tap()  # a slip of the finger, taken back
+        for letter in mine["booking_code"][-2:]:
+            page.locator(f"[data-key='{letter}']").tap()
+        assert "".join(page.locator(".cell").all_inner_texts()) == mine["booking_code"]
+        page.locator(".checkin-go").tap()
+
+        assert shown_code(page) == mine["code"]
+        assert "Tempat Anda di antrean tetap" in page.locator(".checkin-note").inner_text()
+        page.wait_for_selector("section[data-print=printed]")
+        assert agent.jobs[0]["ticket"]["code"] == mine["code"]
+        assert agent.jobs[0]["ticket"]["tracking_url"] == f"{PUBLIC_URL}/t/{mine['token']}"
+    finally:
+        agent.client.disconnect()
+    assert status_of(hall, mine["token"]) == "waiting"
+
+
+def test_a_scanner_typing_the_tracking_link_checks_in_from_any_screen(
+        hall: ServedHall, open_kiosk: Opener, tmp_path: Path) -> None:
+    """The real print agent beside the kiosk prints the checked-in ticket's ESC/POS bytes."""
+    mine = book(hall, "KTP", phone(2), nik=nik(2))
+    paper = tmp_path / "printer.bin"
+    paper.touch()
+    agent = KioskAgent(AgentOptions(server=hall.url, kiosk=KIOSK, token=hall.tokens[KIOSK],
+                                    state_dir=tmp_path / "agent", printer=f"file:{paper}"))
+    runner = threading.Thread(target=agent.run, daemon=True)
+    runner.start()
+    try:
+        assert agent.ready.wait(20), "the agent did not connect"
+        page = open_kiosk(hall)
+        awake(page, "start")
+        page.locator("[data-agency=POLRES]").tap()  # someone left the kiosk mid-way
+        awake(page, "services")
+        page.keyboard.type(f"{PUBLIC_URL}/t/{mine['token']}")
+        page.keyboard.press("Enter")
+
+        assert shown_code(page) == mine["code"]
+        page.wait_for_selector("section[data-print=printed]")
+        printed = paper.read_bytes()
+        assert mine["code"].encode() in printed and b"\x1dVB\x00" in printed  # then a cut
+    finally:
+        agent.stop()
+        runner.join(timeout=20)
+    assert status_of(hall, mine["token"]) == "waiting"
+
+    # The same link scanned again: it is in the line already, and the kiosk says so.
+    page.locator(".done").tap()
+    awake(page, "start")
+    page.keyboard.type(f"{PUBLIC_URL}/t/{mine['token']}")
+    page.keyboard.press("Enter")
+    problem = page.locator(".screen-checkin .problem")
+    problem.wait_for()
+    assert "Check-in belum berhasil" in problem.inner_text()
+
+
+def test_too_early_is_refused_with_the_arrival_window(hall: ServedHall,
+                                                      open_kiosk: Opener) -> None:
+    # It is 09.00: an 11.30 appointment may check in from 11.00.
+    mine = book(hall, "PASPOR", phone(3), date="2026-11-30", slot="11:30")
+    page = open_kiosk(hall)
+    awake(page, "start")
+    page.keyboard.type(mine["booking_code"].lower())  # a scanner set to lower case
+    page.keyboard.press("Enter")
+    problem = page.locator(".screen-checkin .problem")
+    problem.wait_for()
+    assert "Check-in belum berhasil" in problem.inner_text()
+    assert "11.00" in problem.inner_text()
+    assert status_of(hall, mine["token"]) == "booked"
+
+    # Something that is no ticket at all is said so, and nothing is asked of the server.
+    page.locator(".screen-checkin .problem .plain").tap()
+    page.keyboard.type("https://example.com/not-a-ticket")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.screen-checkin .problem')"
+                           ".textContent.includes('Kode tidak dikenali')")
