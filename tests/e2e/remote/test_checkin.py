@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.agent import AgentOptions, KioskAgent
-from tests.e2e.kiosk.conftest import KIOSK, Opener, StandInAgent, awake, shown_code
-from tests.e2e.remote.conftest import PUBLIC_URL, api, book, nik, phone
-from tests.support.servers import ServedHall
+from tests.e2e.kiosk.conftest import KIOSK, Opener, StandInAgent, awake, issue, shown_code
+from tests.e2e.remote.conftest import PUBLIC_URL, api, book, nik, phone, remote_hall
+from tests.support.servers import ServedHall, serve_hall, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -109,3 +109,28 @@ def test_too_early_is_refused_with_the_arrival_window(hall: ServedHall,
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelector('.screen-checkin .problem')"
                            ".textContent.includes('Kode tidak dikenali')")
+
+
+def test_a_late_check_in_joins_at_the_back_of_the_line(tmp_path: Path,
+                                                       open_kiosk: Opener) -> None:
+    # Booked at 07.45 for 08.30 (its window 08.00 to 08.45); the visitor comes at 09.00.
+    served = serve_hall(tmp_path, remote_hall(), clock_start="2026-11-30T07:45:00")
+    try:
+        mine = book(served, "PASPOR", phone(1), date="2026-11-30", slot="08:30")
+    finally:
+        served.server.stop()
+    served.server = start_server(dict(served.server.env, ANTRE_CLOCK_START="2026-11-30T09:00:00"),
+                                 tmp_path / "at-nine.log")
+    try:
+        issue(served, "PASPOR")  # a visitor who took a number at 09.00
+        page = open_kiosk(served)
+        page.keyboard.type(mine["booking_code"])
+        page.keyboard.press("Enter")
+        assert shown_code(page) == mine["code"]
+        note = page.locator(".checkin-note").inner_text()
+        assert "antrean paling belakang" in note and "tetap" not in note
+        # Behind the 09.00 walk-in: on time, the 08.30 appointment would have ranked first.
+        status, ticket = api(served, "GET", f"/tickets/{mine['token']}")
+        assert (status, ticket["status"], ticket["ahead"]) == (200, "waiting", 1)
+    finally:
+        served.server.stop()
