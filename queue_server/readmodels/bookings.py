@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from queue_server.config import WeeklyHours
 from queue_server.console.schemas import (
     BookedService,
     BookingsOut,
@@ -24,9 +23,9 @@ from queue_server.console.schemas import (
     RemoteCounts,
     SlotCounts,
 )
-from queue_server.models import Service, Site, Ticket, TicketStatus
-from queue_server.queue.common import get_site, service_day, zone
-from queue_server.queue.slots import RELEASED, slot_day
+from queue_server.models import Service, Ticket, TicketStatus
+from queue_server.queue.common import get_site, service_day
+from queue_server.queue.slots import slot_states
 
 Window = Literal["early", "open", "late"]
 
@@ -36,13 +35,11 @@ class Tally:
     checked_in: int = 0
     not_arrived: int = 0
     expired: int = 0
-    holding: int = 0  # holding a slot's place, as booking counts it (queue/slots.py)
 
     def add(self, other: Tally) -> None:
         self.checked_in += other.checked_in
         self.not_arrived += other.not_arrived
         self.expired += other.expired
-        self.holding += other.holding
 
     def out(self) -> RemoteCounts:
         return RemoteCounts(booked=self.checked_in + self.not_arrived + self.expired,
@@ -68,8 +65,7 @@ def remote_tallies(session: Session, day: date, service_ids: Sequence[int]
         select(Ticket.issued_service_id, Ticket.slot_start,
                count(Ticket.checked_in_at.is_not(None)),
                count(Ticket.status == TicketStatus.BOOKED),
-               count(and_(Ticket.status == TicketStatus.EXPIRED, Ticket.checked_in_at.is_(None))),
-               count(Ticket.status.not_in(RELEASED)))
+               count(and_(Ticket.status == TicketStatus.EXPIRED, Ticket.checked_in_at.is_(None))))
         .where(*_remote_of(day, service_ids))
         .group_by(Ticket.issued_service_id, Ticket.slot_start))
     return {(service_id, slot): Tally(*(int(value or 0) for value in values))
@@ -85,23 +81,17 @@ def remote_counts(session: Session, day: date, service_ids: Sequence[int]
     return {service_id: tally.out() for service_id, tally in totals.items()}
 
 
-def day_slots(site: Site, service: Service, day: date,
+def day_slots(session: Session, now: datetime, service: Service, day: date,
               tallies: dict[tuple[int, datetime | None], Tally]) -> list[SlotCounts]:
     """Every slot of the service's day (none for a service without appointments) with its
-    capacity, places left and tally."""
+    capacity, places left (as booking counts them) and tally."""
     if not service.slots:
         return []
-    capacity = int(service.slots["capacity"])
-    local = zone(site.timezone)
-    answer = []
-    for slot in slot_day(service, WeeklyHours.model_validate(service.hours), site.holidays,
-                         day).slots:
-        start = datetime.combine(day, slot.start, tzinfo=local).astimezone(UTC)
-        tally = tallies.get((service.id, start), Tally())
-        answer.append(SlotCounts(start=f"{slot.start:%H:%M}", end=f"{slot.end:%H:%M}",
-                                 capacity=capacity,
-                                 left=max(0, capacity - tally.holding), counts=tally.out()))
-    return answer
+    states, _day = slot_states(session, now, service, day)
+    return [SlotCounts(start=f"{state.slot.start:%H:%M}", end=f"{state.slot.end:%H:%M}",
+                       capacity=state.capacity, left=state.left,
+                       counts=tallies.get((service.id, state.start), Tally()).out())
+            for state in states]
 
 
 def window_of(ticket: Ticket, now: datetime) -> Window:
@@ -155,7 +145,7 @@ def bookings_today(session: Session, now: datetime, services: Sequence[Service],
         answer.append(BookedService(code=service.code, name=service.name,
                                     agency=service.agency.code,
                                     takes_remote=service.remote_share > 0, counts=total.out(),
-                                    slots=day_slots(site, service, day, tallies)))
+                                    slots=day_slots(session, now, service, day, tallies)))
     waiting, count = not_arrived(session, now, day, services, find=find, limit=limit,
                                  offset=offset)
     return BookingsOut(day=day, now=now, services=answer, not_arrived=waiting,
