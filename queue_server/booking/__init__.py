@@ -14,7 +14,7 @@ from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from queue_server.context import db, now, runtime
-from queue_server.queue.common import get_site, service_day
+from queue_server.queue.common import get_site, site_time
 
 bp = Blueprint("booking", __name__, url_prefix="/ambil", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -25,10 +25,12 @@ def booking_page() -> ResponseReturnValue:
     lang = "en" if request.args.get("lang") == "en" else "id"
     hall = runtime().hall
     site = hall.site
-    today = service_day(get_site(db()), now())
+    local = site_time(get_site(db()), now())
+    today = local.date()
     config = {
         "lang": lang, "site": site.short_name, "timezone": site.timezone,
         "timezone_label": site.timezone_label, "today": today.isoformat(),
+        "time": local.strftime("%H:%M"),  # today's times already begun are not offered
         "enabled": hall.remote.enabled,
         # The dates an appointment may be booked on (the slots API says which are open).
         "days": [(today + timedelta(days=n)).isoformat()

@@ -108,19 +108,25 @@ function when() {
     }, day === config.today ? `${t("today")} · ${dayName(day)}` : dayName(day)))));
 }
 
+function slotButton(s) {
+  return h("button", {
+    type: "button", class: "slot", dataset: { slot: s.start }, disabled: s.left <= 0,
+    onclick: () => actions.chooseSlot(s.start),
+  }, h("span", { class: "slot-time" }, s.start),
+  h("span", { class: "slot-left" }, s.left > 0 ? t("slot_left", { n: s.left }) : t("slot_full")));
+}
+
 function slot() {
   const answer = state.slots;
+  // Today's times already begun are past, not full: not offered.
+  const offered = answer ? answer.slots.filter(
+    (s) => state.date !== config.today || s.start > config.time) : [];
   let body;
   if (!answer) body = h("p", { class: "wait" }, t("loading_slots"));
-  else if (answer.closed_message) body = h("p", { class: "closed-reason" }, said(answer.closed_message));
-  else if (!answer.slots.length) body = h("p", { class: "closed-reason" }, t("no_slots"));
-  else {
-    body = h("div", { class: "slots" }, answer.slots.map((s) => h("button", {
-      type: "button", class: "slot", dataset: { slot: s.start }, disabled: s.left <= 0,
-      onclick: () => actions.chooseSlot(s.start),
-    }, h("span", { class: "slot-time" }, s.start),
-    h("span", { class: "slot-left" }, s.left > 0 ? t("slot_left", { n: s.left }) : t("slot_full")))));
-  }
+  else if (answer.closed_message) {
+    body = h("p", { class: "closed-reason" }, said(answer.closed_message));
+  } else if (!offered.length) body = h("p", { class: "closed-reason" }, t("no_slots"));
+  else body = h("div", { class: "slots" }, offered.map(slotButton));
   return step(t("step_slot"), true,
     h("p", { class: "hint" }, t("slots_of", { day: dayName(state.date) })), body);
 }

@@ -111,9 +111,15 @@ def test_a_visitor_books_a_time_on_another_day(hall: ServedHall,
     step(page, "service")
     page.locator("[data-service=PASPOR]").tap()
     step(page, "when")
+    page.locator("[data-date='2026-11-30']").tap()  # today, at 09.00: the times from 09.30
+    page.wait_for_selector("[data-slot]")
+    assert page.locator("[data-slot]").first.get_attribute("data-slot") == "09:30"
+    page.go_back()
+    step(page, "when")
     page.locator("[data-date='2026-12-01']").tap()
     step(page, "slot")
     page.wait_for_selector("[data-slot]")
+    assert page.locator("[data-slot]").first.get_attribute("data-slot") == "08:00"
     first = page.locator("[data-slot]:not([disabled])").first
     start = first.get_attribute("data-slot")
     first.tap()
