@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from queue_server.models import NumberSequence, ServiceDay, Ticket, TicketEvent, TicketStatus
-from queue_server.queue import errors, issuing
+from queue_server.queue import bookings, errors, issuing
 from queue_server.queue.identity import identity_key, nik_identity, phone_identity
 from tests.remote.conftest import KEY, NIK, PHONE, booking
 from tests.support.halls import Hall, wita
@@ -132,3 +132,12 @@ def test_friday_slots_skip_the_prayer_break(remote_hall: Hall) -> None:
     refused(remote_hall, errors.InvalidSlot, "SKCK", day=friday, slot="12:30")
     assert booking(remote_hall, "SKCK", day=friday, slot="13:00").slot_start == wita(
         "2026-12-04 13:00")
+
+
+def test_a_booking_code_taken_that_day_is_drawn_again(remote_hall: Hall,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = iter(["K7QM2D", "K7QM2D", "K7QM2E"])
+    monkeypatch.setattr(bookings, "new_booking_code", lambda: next(drawn))
+    assert booking(remote_hall).booking_code == "K7QM2D"
+    second = booking(remote_hall, phone="081299998888")
+    assert (second.booking_code, second.code) == ("K7QM2E", "A-002")
