@@ -1,5 +1,6 @@
 """Bookings at the same moment on real threads: one phone gets one booking, a slot never
-takes more than its capacity, and the remote share is never passed."""
+takes more than its capacity, the remote share is never passed, and two sweeps expire each
+booking once."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from queue_server.models import ServiceDay, Ticket
+from queue_server.models import ServiceDay, Ticket, TicketEvent
 from queue_server.queue import errors
+from queue_server.queue.expiry import expire_bookings
 from tests.remote.conftest import booking
 from tests.support.halls import Hall
 from tests.support.races import race
@@ -51,3 +53,22 @@ def test_the_remote_share_is_never_passed(remote_hall: Hall) -> None:
     with remote_hall.session() as session:
         row = session.scalars(select(ServiceDay)).one()
         assert (row.issued, row.remote_issued) == (2, 2)
+
+
+def test_two_processes_sweeping_at_once_expire_each_booking_once(remote_hall: Hall) -> None:
+    for index in range(6):
+        booking(remote_hall, "KK", f"08120000003{index}", nik=f"510801450790{index + 1:04d}")
+    remote_hall.clock.advance(hours=3)
+    counts: list[int] = []
+
+    def sweep(_index: int) -> None:
+        with remote_hall.sessions.begin() as session:
+            counts.append(len(expire_bookings(session, remote_hall.clock.now())))
+
+    race(3, sweep)
+    assert sum(counts) == 6
+    with remote_hall.session() as session:
+        kinds = session.scalars(select(TicketEvent.kind).where(
+            TicketEvent.kind == "expired")).all()
+        row = session.scalars(select(ServiceDay)).one()
+    assert len(kinds) == 6 and (row.issued, row.remote_issued) == (0, 0)
