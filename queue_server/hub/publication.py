@@ -6,7 +6,7 @@ Read in one session, in a few grouped queries; nothing here sends (the Hub does)
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -95,10 +95,15 @@ class Publication:
     """The events of some commits, read in one session."""
 
     def __init__(self, session: Session, layout: Layout, now: datetime, timezone: str,
-                 found: Sequence[Change], held: Mapping[int, Ticket] | None = None) -> None:
+                 found: Sequence[Change], held: Mapping[int, Ticket] | None = None,
+                 followed: Collection[int] | None = None) -> None:
         """`held`: the changed tickets, already loaded with their service and agency (by the
-        request that changed them), so they are not read again."""
+        request that changed them), so they are not read again. `followed`: the tickets
+        someone follows (their room has a listener), when that is known; the others are
+        told nothing when only their place moved (a page that opens later gets a fresh
+        snapshot), so a call costs what the followers cost, not the whole line."""
         self.session, self.layout, self.now, self.timezone = session, layout, now, timezone
+        self.followed = followed
         self.ticket_changes = [c for c in found if isinstance(c, TicketChange)]
         self.counter_ids = {c.counter_id for c in found if isinstance(c, CounterChange)}
         self.service_ids = {c.service_id for c in found if isinstance(c, ServiceChange)}
@@ -209,7 +214,8 @@ class Publication:
         changed = {change.ticket_id for change in self.ticket_changes}
         for (service, day), after in self.moved_lines().items():
             for ticket_id, view in moved_places(self.session, service, day, after, changed,
-                                                partial(self.load_of, service, day)):
+                                                partial(self.load_of, service, day),
+                                                self.followed):
                 messages += fan_out("ticket_changed", view, [room("ticket", ticket_id)])
         return messages
 

@@ -81,7 +81,18 @@ class Hub:
 
     def _publication(self, session: Session, found: Sequence[Change]) -> Publication:
         return Publication(session, self.layout(session), self.state.clock.now(),
-                           self.state.hall.site.timezone, found)
+                           self.state.hall.site.timezone, found,
+                           followed=self._followed_tickets())
+
+    def _followed_tickets(self) -> set[int] | None:
+        """The tickets whose room has a listener, when this process holds every room (no
+        message queue: one process); None when other processes may hold some."""
+        if self.state.settings.message_queue:
+            return None
+        rooms = socketio.server.manager.rooms.get("/", {}) if socketio.server else {}
+        prefix = room("ticket", "")
+        return {int(name[len(prefix):]) for name, members in rooms.items()
+                if isinstance(name, str) and name.startswith(prefix) and members}
 
     def publish(self, found: Sequence[Change]) -> None:
         """Tell every room what a commit changed (`changes.commit` calls this)."""

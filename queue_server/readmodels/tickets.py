@@ -74,13 +74,16 @@ def public_ticket(session: Session, ticket: Ticket) -> PublicTicketOut:
 
 
 def moved_places(session: Session, service: Service, day: date, after: RankKey | None,
-                 skip: Collection[int],
-                 load: Callable[[], ServiceLoad]) -> list[tuple[int, dict[str, Any]]]:
+                 skip: Collection[int], load: Callable[[], ServiceLoad],
+                 only: Collection[int] | None = None) -> list[tuple[int, dict[str, Any]]]:
     """The public view of each waiting ticket of a service ranked after `after` (all when
-    None), but those in `skip`: one query for the line, where asking ahead_of for each
-    visitor would be one per visitor. Only the tickets after `after` are read (those before
-    it are counted), so a newcomer at the back of a long line costs a count, not the line.
-    `load` is asked only when someone moved."""
+    None), but those in `skip` (and, given `only`, those not in it): one query for the line,
+    where asking ahead_of for each visitor would be one per visitor. Only the tickets after
+    `after` are read (those before it are counted), so a newcomer at the back of a long line
+    costs a count, not the line; with `only` empty, nothing is read. `load` is asked only
+    when someone moved."""
+    if only is not None and not only:
+        return []
     line = (Ticket.status == TicketStatus.WAITING, Ticket.service_id == service.id,
             Ticket.service_day == day)
     first = 0
@@ -96,7 +99,7 @@ def moved_places(session: Session, service: Service, day: date, after: RankKey |
     moved = []
     pace: ServiceLoad | None = None
     for ahead, (ticket_id, code, _priority, _key, issued_at, calls) in enumerate(rows, first):
-        if ticket_id in skip:
+        if ticket_id in skip or (only is not None and ticket_id not in only):
             continue
         pace = pace or load()
         view = PublicTicketOut(
