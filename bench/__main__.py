@@ -5,8 +5,8 @@
 Runs, each on fresh servers and databases in a temporary directory: call-to-display latency
 with the bare Flask-SocketIO floor beside it, the in-process anatomy of a request, issue
 throughput on SQLite, memory with idle connections, and the same latency and throughput on
-PostgreSQL + Redis with two processes, and the reports over a year of history. Everything
-talks to 127.0.0.1 only.
+PostgreSQL + Redis with two processes, the reports over a year of history, and the displays'
+reconnect storm after a restart. Everything talks to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import anatomy, halls, issue_wrk, report
+from bench import anatomy, halls, issue_wrk, report, storm
 from bench import reports as reports_bench
 from bench.scenarios import (
     Options,
@@ -32,7 +32,7 @@ from bench.scenarios import (
     scaleout,
 )
 
-PARTS = ("latency", "anatomy", "issue", "memory", "scaleout", "reports", "wrk")
+PARTS = ("latency", "anatomy", "issue", "memory", "scaleout", "reports", "wrk", "storm")
 
 
 def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     if "wrk" in args.parts:  # its own section too: issue #17's floor for issuing
         say("issue throughput with wrk beside the bare number + insert floor")
         issue_wrk.run(args.out, seconds=options.issue_s, connections=options.kiosks)
+    if "storm" in args.parts:  # its own section: displays coming back after a restart
+        say(f"reconnect storm: {options.clients} displays after a restart")
+        storm.run(args.out, options.clients)
     say(f"wrote {args.out} in {(time.monotonic() - started) / 60:.1f} min")
     return 0
 

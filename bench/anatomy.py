@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ def measure(hall: Hall, directory: Path, samples: int = 40) -> Anatomy:
 
     settings = Settings(config=hall.config, data_dir=directory / "data",
                         database_url=hall.database_url, secret_key=SECRET_KEY,
-                        clock_start=CLOCK_START)
+                        clock_start=datetime.fromisoformat(CLOCK_START))
     app = create_app(settings)
     state, hub = app.extensions["antre"], app.extensions[HUB]
     meter = Meter()

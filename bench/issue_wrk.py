@@ -79,15 +79,17 @@ def run(out: Path | None, seconds: float = 10, connections: int = 8) -> str:
         f"Ratio {ratio:.3f} (budget >= 0.25: **{verdict}**); Antre's p99 "
         f"{mine['p99_ms']:.0f} ms (budget <= 50 ms: **{p99}**).", END, ""])
     if out is not None:
-        _write_section(out, block)
+        write_section(out, block)
     return block
 
 
-def _write_section(out: Path, block: str) -> None:
+def write_section(out: Path, block: str, start: str = START, end: str = END) -> None:
+    """Put `block` (which begins with `start` and ends with `end`) in place of the file's
+    section between those markers, or at its end."""
     current = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        updated = before + block.rstrip("\n") + rest.split(END, 1)[1]
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        updated = before + block.rstrip("\n") + rest.split(end, 1)[1]
     else:
         updated = current.rstrip("\n") + "\n\n" + block
     out.write_text(updated, encoding="utf-8")

@@ -130,6 +130,11 @@ class SocketClient:
             await self.close()
             raise Refused(self.error or "no answer to the Socket.IO connect in time")
 
+    async def wait_closed(self) -> None:
+        """Until the server closes the connection (or it breaks)."""
+        if self._pump is not None:
+            await asyncio.shield(self._pump)
+
     def _send(self, event: Any) -> None:
         if self._writer is not None and not self._writer.is_closing():
             self._writer.write(self._ws.send(event))
