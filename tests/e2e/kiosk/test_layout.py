@@ -107,3 +107,20 @@ def test_english_is_one_tap_away(real_hall: ServedHall, open_page: Opener) -> No
     assert "waiting" in page.locator("[data-agency=DUKCAPIL]").inner_text()
     assert page.locator("#lang").inner_text() == "Bahasa Indonesia"
     assert page.evaluate("document.documentElement.lang") == "en"
+
+
+@pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
+def test_the_check_in_screen_is_readable(real_hall: ServedHall, open_page: Opener,
+                                         viewport: dict[str, int], tmp_path: Path) -> None:
+    """The hall takes numbers from home (config.yaml's remote block): the start screen offers
+    the check-in, whose keys are the booking codes' letters and digits, all on one screen."""
+    page = open_page(f"{real_hall.url}/kiosk/{KIOSK}?token={real_hall.tokens[KIOSK]}", viewport)
+    page.wait_for_selector("body[data-screen=start][data-online=true]")
+    page.locator("[data-action=checkin]").tap()
+    settled(page, "checkin")
+    assert page.locator(".key").count() == 31 + 1  # the code's alphabet and the eraser
+    for letter in "K7QM2":
+        page.locator(f"[data-key='{letter}']").tap()
+    assert_readable(page)
+    orientation = "portrait" if viewport is PORTRAIT else "landscape"
+    page.screenshot(path=screenshot_dir(tmp_path) / f"kiosk-{orientation}-checkin.png")
