@@ -32,6 +32,8 @@ def booking_page() -> ResponseReturnValue:
         "timezone_label": site.timezone_label, "today": today.isoformat(),
         "time": local.strftime("%H:%M"),  # today's times already begun are not offered
         "enabled": hall.remote.enabled,
+        # The privacy note says when the number goes on to the hall's SMS/WhatsApp gateway.
+        "gateway": hall.remote.webhook_url is not None,
         # The dates an appointment may be booked on (the slots API says which are open).
         "days": [(today + timedelta(days=n)).isoformat()
                  for n in range(hall.remote.days_ahead + 1)],

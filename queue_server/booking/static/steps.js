@@ -163,7 +163,8 @@ function contact() {
       h("p", { class: "summary-service" }, s.name), h("p", {}, chosenWhen)),
     form,
     h("aside", { class: "privacy", id: "privacy" }, h("h2", {}, t("privacy_title")),
-      h("p", {}, t("privacy", { nik: s.asks_nik ? t("privacy_nik") : "" }))));
+      h("p", {}, t("privacy", { nik: s.asks_nik ? t("privacy_nik") : "" })),
+      config.gateway ? h("p", {}, t("privacy_gateway")) : null));
 }
 
 /* --- The e-ticket ----------------------------------------------------------------------- */

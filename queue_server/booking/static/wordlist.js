@@ -50,6 +50,8 @@ export const WORDS = {
       "(hash HMAC dengan kunci rahasia MPP) untuk mencegah satu orang mengambil banyak " +
       "nomor, serta 4 angka terakhir agar petugas dapat mencocokkan tiket dengan Anda.",
     privacy_nik: " dan NIK",
+    privacy_gateway: "Agar MPP dapat mengirim SMS/WhatsApp tentang tiket Anda, nomor ponsel " +
+      "diteruskan sekali ke layanan pesan MPP sendiri, lalu dihapus dari server.",
     network_failed: "Koneksi terputus. Periksa sinyal Anda lalu coba lagi.",
     ticket_title: "Tiket elektronik Anda",
     your_number: "Nomor antrean",
@@ -115,6 +117,8 @@ export const WORDS = {
       "(an HMAC hash with the hall's secret key), so one person cannot take many numbers, " +
       "and the last 4 digits so that staff can match the ticket to you.",
     privacy_nik: " and NIK",
+    privacy_gateway: "So that the hall can text you about your ticket, the number is passed " +
+      "once to the hall's own messaging service, then erased from the server.",
     network_failed: "The connection was lost. Check your signal and try again.",
     ticket_title: "Your e-ticket",
     your_number: "Queue number",

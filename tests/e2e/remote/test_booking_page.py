@@ -69,6 +69,7 @@ def test_a_visitor_takes_todays_number_from_a_phone(hall: ServedHall, open_phone
     assert "Antrean hari ini" in page.inner_text(".summary")
     privacy = page.inner_text("#privacy")
     assert "hash HMAC" in privacy and "4 angka terakhir" in privacy and "NIK" in privacy
+    assert "SMS" not in privacy  # this hall has no messaging gateway (webhook_url)
     page.locator("#phone").fill(phone(1).replace(" ", "-"))
     page.locator("#nik").fill(nik(1))
     page.screenshot(path=screenshot_dir(tmp_path) / "booking-contact.png")
