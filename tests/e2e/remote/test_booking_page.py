@@ -10,9 +10,17 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.e2e.remote.conftest import PUBLIC_URL, PhoneOpener, api, book, nik, phone
+from tests.e2e.remote.conftest import (
+    PUBLIC_URL,
+    PhoneOpener,
+    api,
+    book,
+    nik,
+    phone,
+    remote_hall,
+)
 from tests.support.browser import screenshot_dir
-from tests.support.servers import ServedHall
+from tests.support.servers import ServedHall, serve_hall
 
 pytestmark = pytest.mark.browser
 
@@ -186,3 +194,29 @@ def test_refusals_are_said_and_change_nothing(hall: ServedHall,
         "() => document.getElementById('problem')?.textContent.includes('sudah memegang')")
     assert page.evaluate("document.body.dataset.step") == "contact"
     assert remote_left(hall, "KTP") == left
+
+
+def test_the_last_remote_number_taken_meanwhile_is_said(tmp_path: Path,
+                                                        open_phone: PhoneOpener) -> None:
+    data = remote_hall()
+    data["agencies"][0]["services"][0]["quota"] = 4  # half of it, 2, for remote bookings
+    served = serve_hall(tmp_path, data)
+    try:
+        book(served, "KTP", phone(1), nik=nik(1))
+        page = open_phone(f"{served.url}/ambil")
+        step(page, "agency")
+        page.locator("[data-agency=DUKCAPIL]").tap()
+        page.locator("[data-service=KTP]").tap()
+        step(page, "contact")
+        book(served, "KTP", phone(2), nik=nik(2))  # someone else, a moment faster
+        page.locator("#phone").fill(phone(3))
+        page.locator("#nik").fill(nik(3))
+        page.locator("#book").tap()
+
+        step(page, "service")  # back to the services, their figures as they are now
+        assert "sudah habis" in page.locator("#problem").inner_text()
+        card = page.locator("[data-service=KTP]")
+        assert card.get_attribute("aria-disabled") == "true"
+        assert remote_left(served, "KTP") == 0
+    finally:
+        served.server.stop()
