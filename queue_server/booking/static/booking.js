@@ -24,7 +24,8 @@ async function call(method, path, body) {
       headers,
       body: body ? JSON.stringify(body) : undefined,
       credentials: "omit",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      // Older phones' browsers lack AbortSignal.timeout: they wait as long as it takes.
+      signal: AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT_MS) : undefined,
     });
   } catch {
     return { ok: false, status: 0, code: "network", message: t("network_failed") };
