@@ -102,6 +102,7 @@ const REFUSALS = {
   invalid_date: { step: "when" },
   remote_quota_reached: { step: "service" },
   remote_closed: { step: "service" },
+  closed_today: { step: "service" },
 };
 
 async function book(form) {
