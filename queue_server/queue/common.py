@@ -65,6 +65,7 @@ def record(session: Session, ticket: Ticket, kind: str, now: datetime, *,
 
 
 _EVENT_COLUMNS = [column.key for column in TicketEvent.__table__.columns if not column.primary_key]
+_INSERT_EVENTS = insert(TicketEvent)  # built once: its cache key is computed once
 
 
 @event.listens_for(Session, "before_flush")
@@ -81,7 +82,7 @@ def _write_events_together(session: Session, _context: object, _instances: objec
         return
     for item in events:
         session.expunge(item)
-    session.connection().execute(insert(TicketEvent),
+    session.connection().execute(_INSERT_EVENTS,
                                  [{key: getattr(item, key) for key in _EVENT_COLUMNS}
                                   for item in events])
     changes.collect(session, events)

@@ -6,8 +6,20 @@ import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from queue_server.models import (
@@ -38,7 +50,7 @@ class ServiceLoad:
     minutes_per_visitor: float
 
 
-def _ahead(ticket: Ticket) -> Select[int]:
+def _ahead(ticket: Ticket | _Rank) -> Select[int]:
     return (select(func.count()).select_from(Ticket)
             .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == ticket.service_id,
                    Ticket.service_day == ticket.service_day,
@@ -52,7 +64,12 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     return session.scalar(_ahead(ticket)) or 0
 
 
-def _waiting(ids: Collection[int], day: date) -> ColumnElement[bool]:
+# Bound, not literal, values: a statement built from these once serves every ticket.
+Ids = Collection[int] | BindParameter[Any]
+Day = date | BindParameter[Any]
+
+
+def _waiting(ids: Ids, day: Day) -> ColumnElement[bool]:
     return and_(Ticket.status == TicketStatus.WAITING, Ticket.service_id.in_(ids),
                 Ticket.service_day == day)
 
@@ -60,12 +77,12 @@ def _waiting(ids: Collection[int], day: date) -> ColumnElement[bool]:
 _SERVING = counter_services.join(Counter, counter_services.c.counter_id == Counter.id)
 
 
-def _open_counters(ids: Collection[int]) -> ColumnElement[bool]:
+def _open_counters(ids: Ids) -> ColumnElement[bool]:
     return and_(counter_services.c.service_id.in_(ids), Counter.active,
                 Counter.state == CounterState.OPEN)
 
 
-def _recent_visits(ids: Collection[int], day: date) -> Subquery:
+def _recent_visits(ids: Ids, day: Day) -> Subquery:
     """Start and finish of each service's last RECENT_SERVED visits today: however long the
     day, no more rows than that per service reach Python."""
     newest = func.row_number().over(partition_by=Ticket.service_id,
@@ -110,24 +127,45 @@ def service_load(session: Session, service: Service, day: date) -> ServiceLoad:
     return service_loads(session, day, [service])[service.id]
 
 
-def place_and_load(session: Session, ticket: Ticket) -> tuple[int, ServiceLoad]:
-    """A waiting ticket's place (how many are ahead) and its service's load, in one
-    statement: the counts as scalar subqueries, joined to the recent visits (an outer join,
-    so the counts come back when nobody was served yet). Indexed counts and a bounded read,
-    however long the line."""
-    ids, day = [ticket.service_id], ticket.service_day
+@dataclass(frozen=True)
+class _Rank:
+    """A ticket's line and rank as bound parameters, for the statement built once."""
+
+    service_id: BindParameter[Any] = bindparam("service_id")
+    service_day: BindParameter[Any] = bindparam("day", type_=Ticket.service_day.type)
+    priority: BindParameter[Any] = bindparam("priority", type_=Ticket.priority.type)
+    queue_key: BindParameter[Any] = bindparam("queue_key", type_=Ticket.queue_key.type)
+    id: BindParameter[Any] = bindparam("ticket_id")
+
+
+@lru_cache(maxsize=1)
+def _place_and_load() -> Select[Any]:
+    """The counts as scalar subqueries, joined to the recent visits (an outer join, so the
+    counts come back when nobody was served yet). Built once, with bound values: building
+    it and its cache key for every ticket was half of an issue's Python."""
+    rank = _Rank()
+    ids: BindParameter[Any] = bindparam("ids", expanding=True)
+    day = rank.service_day
     counts = select(
-        _ahead(ticket).scalar_subquery().label("ahead"),
+        _ahead(rank).scalar_subquery().label("ahead"),
         select(func.count()).select_from(Ticket).where(_waiting(ids, day))
         .scalar_subquery().label("waiting"),
         select(func.count()).select_from(_SERVING).where(_open_counters(ids))
         .scalar_subquery().label("open"),
     ).subquery()
     recent = _recent_visits(ids, day)
-    rows = session.execute(
-        select(counts.c.ahead, counts.c.waiting, counts.c.open, recent.c.started_at,
-               recent.c.finished_at)
-        .select_from(counts.outerjoin(recent, true()))).all()
+    return (select(counts.c.ahead, counts.c.waiting, counts.c.open, recent.c.started_at,
+                   recent.c.finished_at)
+            .select_from(counts.outerjoin(recent, true())))
+
+
+def place_and_load(session: Session, ticket: Ticket) -> tuple[int, ServiceLoad]:
+    """A waiting ticket's place (how many are ahead) and its service's load, in one
+    statement: indexed counts and a bounded read, however long the line."""
+    rows = session.execute(_place_and_load(), {
+        "ids": [ticket.service_id], "service_id": ticket.service_id,
+        "day": ticket.service_day, "priority": ticket.priority,
+        "queue_key": ticket.queue_key, "ticket_id": ticket.id}).all()
     ahead, waiting, open_counters = rows[0][:3]
     minutes = _minutes((started, finished) for *_, started, finished in rows)
     return ahead, ServiceLoad(waiting, open_counters,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, UnaryExpression, and_, literal, or_
+from sqlalchemy import BindParameter, ColumnElement, UnaryExpression, and_, literal, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from queue_server.models import Ticket
@@ -39,13 +39,16 @@ def waiting_order(*, regular_first: bool = False) -> list[UnaryExpression[Any]]:
     return terms
 
 
-def ranks_before(priority: bool, queue_key: datetime, ticket_id: int) -> ColumnElement[bool]:
-    """SQL: a ticket that comes before this one in the plain order (same line assumed)."""
+def ranks_before(priority: bool | BindParameter[Any], queue_key: datetime | BindParameter[Any],
+                 ticket_id: int | BindParameter[Any]) -> ColumnElement[bool]:
+    """SQL: a ticket that comes before this one in the plain order (same line assumed); the
+    rank given as values or as bound parameters (a statement built once)."""
     values = {Ticket.priority: priority, Ticket.queue_key: queue_key, Ticket.id: ticket_id}
     clause: ColumnElement[bool] | None = None
     for column, descending in reversed(ORDER):
         # A bound value: SQL compares True and False with `>` only as parameters.
-        value = literal(values[column], column.type)
+        given = values[column]
+        value = given if isinstance(given, BindParameter) else literal(given, column.type)
         before = column > value if descending else column < value
         clause = before if clause is None else or_(before, and_(column == value, clause))
     assert clause is not None
