@@ -141,6 +141,9 @@ def test_a_visitor_books_a_time_on_another_day(hall: ServedHall,
     token = page.locator("#track").get_attribute("href").split("/")[2].split("?")[0]
     status, ticket = api(hall, "GET", f"/tickets/{token}")
     assert (status, ticket["status"]) == (200, "booked")
+    page.locator("#track").tap()  # the tracking page, in English too, says which day
+    page.wait_for_selector("body[data-status=booked]")
+    assert "on Tuesday 1/12" in page.locator("#arrive").inner_text()
 
     # The slot held one visitor: the next one finds it full.
     status, slots = api(hall, "GET", "/services/PASPOR/slots?date=2026-12-01")
