@@ -34,8 +34,8 @@ from queue_server.survey.answering import screen_view
 
 # Ticket events after which other visitors' places in that service's line differ. A finish
 # changes the pace (so the estimates) too, but the call that follows it tells everyone anyway.
-QUEUE_KINDS = frozenset({"issued", "called", "cancelled", "recycled", "returned",
-                         "transferred", "expired"})
+QUEUE_KINDS = frozenset({"issued", "checked_in", "called", "cancelled", "recycled",
+                         "returned", "transferred", "expired"})
 # Events of a new ticket that its holder's view does not show (PublicTicketOut has no print
 # state): with "issued" in the same commit, they send no ticket_changed.
 UNSEEN_KINDS = frozenset({"issued", "print_failed", "printed", "reprinted"})
