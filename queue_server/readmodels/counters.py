@@ -42,7 +42,8 @@ def queue_item(ticket: Ticket, now: datetime) -> QueueItem:
         id=ticket.id, code=ticket.code, service=ticket.service.code, priority=ticket.priority,
         priority_reason=ticket.priority_reason, status=ticket.status,
         issued_at=ticket.issued_at, waited_min=minutes_since(ticket.issued_at, now),
-        print_failed=ticket.print_status is PrintStatus.FAILED)
+        print_failed=ticket.print_status is PrintStatus.FAILED, channel=ticket.channel,
+        slot_start=ticket.slot_start)
 
 
 def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut:
