@@ -152,3 +152,27 @@ def test_the_overview_counts_booked_checked_in_and_not_arrived(
     page.wait_for_function(
         f"() => document.querySelector(\"{cell.format('KTP')}\").textContent"
         " === '2 booked · 1 checked in · 1 not arrived'")
+
+
+def test_an_appointment_shows_its_slot_on_the_desk(browser: Any,
+                                                   remote_server: ServedHall) -> None:
+    """SKCK offers 30-minute slots for two: the desk shows the day's slots, and the checked-in
+    appointment waits marked with its time."""
+    skck = book(remote_server, "SKCK", "0812-3456-7890", slot="09:30")
+    page = open_console(browser, remote_server, "budi")
+    open_counter(page, "Loket 3")
+    wait_not_arrived(page, [skck["code"]])
+    slot = page.locator("#booked-services li[data-service='SKCK'] .slot[data-start='09:30']")
+    assert slot.inner_text().split() == ["09.30", "1/2"]
+    assert page.locator("#booked-services .slot").first.get_attribute("data-start") == "08:00"
+    page.locator(f"#not-arrived-list li[data-code='{skck['code']}']").get_by_role(
+        "button", name=f"Check-in {skck['code']}").click()
+    page.click("#checkin-submit")
+    wait_waiting(page, [skck["code"]])
+    badge = page.locator(f"#waiting-list li[data-code='{skck['code']}'] .badge.remote")
+    assert (badge.inner_text(), badge.get_attribute("data-channel")) == (
+        "janji temu 09.30", "appointment")
+    page.wait_for_function(
+        "() => document.querySelector(\"#booked-services .slot[data-start='09:30'] .slot-in\")"
+        "?.textContent === '✓1'")
+    assert page.errors == []
