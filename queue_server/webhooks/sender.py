@@ -27,8 +27,10 @@ from queue_server.models import WebhookDelivery
 log = logging.getLogger(__name__)
 
 BATCH = 20
-LEASE = timedelta(seconds=60)  # a claimed row another process may take again after this
 TIMEOUT_S = 5.0
+# A claimed row another process may take again after this: longer than a batch posted to a
+# gateway that times out on every row, so a row still being posted is never taken twice.
+LEASE = timedelta(seconds=BATCH * TIMEOUT_S + 60)
 MAX_ATTEMPTS = 10
 FIRST_PAUSE_S, LONGEST_PAUSE_S = 5, 15 * 60
 
