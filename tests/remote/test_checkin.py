@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from queue_server.models import Device, PrintStatus, Ticket, TicketEvent, TicketStatus
-from queue_server.queue import errors, issuing
+from queue_server.models import Device, PrintStatus, Role, Ticket, TicketEvent, TicketStatus
+from queue_server.people import add_user
+from queue_server.queue import calling, counters, errors, issuing
 from queue_server.queue.expiry import expire_bookings
 from queue_server.queue.order import waiting_order
 from tests.remote.conftest import arrive, booking, ticket_now
@@ -123,3 +124,15 @@ def test_at_a_kiosk_without_its_print_agent_the_print_is_marked_failed(
     after = ticket_now(remote_hall, booked.id)
     assert (after.kiosk_id, after.print_status, after.print_error, after.print_attempts) == (
         "kiosk-1", PrintStatus.FAILED, "no_agent", 1)
+
+
+def test_a_booking_never_checked_in_blocks_nobody(remote_hall: Hall) -> None:
+    booking(remote_hall)  # booked at 09:00, ahead of the walk-in by time
+    remote_hall.clock.advance(minutes=1)
+    walked = walk_in(remote_hall)
+    with remote_hall.sessions.begin() as session:
+        officer = add_user(session, remote_hall.clock.now(), "ayu", "Ayu", Role.OFFICER,
+                           "rahasia-loket", ["DUKCAPIL"]).id
+        counters.open_counter(session, remote_hall.clock.now(), "L1", officer)
+        called = calling.call_next(session, remote_hall.clock.now(), "L1", officer)
+        assert called.code == walked.code
