@@ -42,6 +42,10 @@ class Claimed:
     attempts: int
 
 
+def without_phone(payload: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in payload.items() if key != "phone"}
+
+
 def pause_after(attempts: int) -> timedelta:
     """5 s, 10 s, 20 s … up to 15 minutes between tries."""
     return timedelta(seconds=min(FIRST_PAUSE_S * 2 ** (attempts - 1), LONGEST_PAUSE_S))
@@ -92,7 +96,21 @@ def settle(session: Session, now: datetime, claimed: Claimed, problem: str | Non
         log.warning("webhook %s of ticket %s failed (attempt %d, next at %s): %s", row.event,
                     row.ticket_id, claimed.attempts, row.next_attempt_at.isoformat(), problem)
     if row.delivered_at is not None or row.failed_at is not None:
-        row.payload = {key: value for key, value in row.payload.items() if key != "phone"}
+        row.payload = without_phone(row.payload)
+
+
+def abandon(session: Session, now: datetime, reason: str) -> int:
+    """Give up every undelivered row (the hall removed its webhook_url): no phone number is
+    kept for a gateway that is no longer there. The number given up."""
+    rows = session.scalars(select(WebhookDelivery).where(
+        WebhookDelivery.delivered_at.is_(None), WebhookDelivery.failed_at.is_(None))).all()
+    for row in rows:
+        row.failed_at, row.last_error = now, reason
+        row.payload = without_phone(row.payload)
+    session.commit()
+    if rows:
+        log.warning("%d webhook events given up: %s", len(rows), reason)
+    return len(rows)
 
 
 def send_due(session: Session, now: datetime, url: str, public_url: str) -> int:

@@ -19,7 +19,7 @@ from queue_server.extensions import socketio
 from queue_server.queue.expiry import expire_bookings
 from queue_server.queue.outbox import note_progress
 from queue_server.runtime import Runtime
-from queue_server.webhooks.sender import send_due
+from queue_server.webhooks.sender import abandon, send_due
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,12 @@ def expire_and_note(state: Runtime) -> tuple[int, int]:
 
 
 def deliver(state: Runtime) -> int:
+    """Post what is due; without a webhook_url (removed since), give up what is left."""
     url = state.hall.remote.webhook_url
-    if not url:
-        return 0
     with state.sessions() as session:
+        if not url:
+            abandon(session, state.clock.now(), "no webhook_url in config.yaml")
+            return 0
         return send_due(session, state.clock.now(), url, state.hall.site.public_url)
 
 

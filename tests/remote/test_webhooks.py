@@ -8,6 +8,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from queue_server.config import parse_config
 from queue_server.models import Role, TicketStatus, WebhookDelivery
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, issuing
@@ -218,3 +220,13 @@ def test_antre_remote_sweep_expires_from_the_command_line(tmp_path: Path) -> Non
     run = CliRunner().invoke(main, ["remote", "sweep"],
                              env={**env, "ANTRE_CLOCK_START": "2026-11-30T10:16:00"})
     assert (run.exit_code, run.output) == (0, "expired 1, noted 0, delivered 0\n")
+
+
+def test_a_webhook_removed_from_the_config_leaves_no_phone_behind(hooked_api: Api) -> None:
+    state: Runtime = hooked_api.app.extensions["antre"]
+    hooked_api.client().post("/api/v1/bookings", json={"service": "KTP", "phone": PHONE})
+    without = replace(state, hall=parse_config(remote_hall_data()))  # webhook_url removed
+    assert one_pass(without).delivered == 0
+    [row] = outbox(state)
+    assert row.failed_at is not None and "phone" not in row.payload
+    assert row.last_error == "no webhook_url in config.yaml"
