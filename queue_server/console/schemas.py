@@ -197,6 +197,7 @@ class SlotCounts(Model):
     start: str = Field(description="HH:MM")
     end: str = Field(description="HH:MM")
     capacity: int
+    taken: int = Field(description="Bookings holding it (not cancelled nor expired)")
     left: int = Field(description="Places still to book (0 once the slot started)")
     counts: RemoteCounts
 

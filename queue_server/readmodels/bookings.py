@@ -89,7 +89,7 @@ def day_slots(session: Session, now: datetime, service: Service, day: date,
         return []
     states, _day = slot_states(session, now, service, day)
     return [SlotCounts(start=f"{state.slot.start:%H:%M}", end=f"{state.slot.end:%H:%M}",
-                       capacity=state.capacity, left=state.left,
+                       capacity=state.capacity, taken=state.taken, left=state.left,
                        counts=tallies.get((service.id, state.start), Tally()).out())
             for state in states]
 

@@ -88,8 +88,9 @@ def test_an_appointment_service_lists_the_days_slots(remote_api: Api) -> None:
     slots = {s["start"]: s for s in skck["slots"]}
     # Monday 08:00 to the 14:30 cutoff in 30-minute slots
     assert list(slots)[:3] == ["08:00", "08:30", "09:00"] and list(slots)[-1] == "14:00"
-    assert (slots["10:00"]["end"], slots["10:00"]["capacity"], slots["10:00"]["left"]) == (
-        "10:30", 2, 0)
+    assert (slots["10:00"]["end"], slots["10:00"]["capacity"], slots["10:00"]["taken"],
+            slots["10:00"]["left"]) == ("10:30", 2, 2, 0)
+    assert (slots["08:00"]["taken"], slots["08:00"]["left"]) == (0, 0)  # started already
     assert slots["10:30"]["left"] == 1 and slots["11:00"]["left"] == 2
     # Before the arrival window opens: early
     assert [w["window"] for w in found["not_arrived"]] == ["early", "early", "early"]
@@ -113,7 +114,7 @@ def test_never_arrived_bookings_are_counted_expired(remote_api: Api) -> None:
     assert counts(skck) == (1, 0, 0, 1)
     slot = next(s for s in skck["slots"] if s["start"] == "10:00")
     assert slot["counts"] == {"booked": 1, "checked_in": 0, "not_arrived": 0, "expired": 1}
-    assert slot["left"] == 0  # started: no longer bookable
+    assert (slot["taken"], slot["left"]) == (0, 0)  # expired: holds nothing; started
     assert found["not_arrived"] == [] and found["not_arrived_total"] == 0
 
 

@@ -29,11 +29,10 @@ export async function loadBookings() {
 }
 
 function slotChip(slot) {
-  const held = slot.capacity - slot.left;
   return h("li", { class: "slot", dataset: { start: slot.start, left: slot.left },
     title: t("bookings.slot_title", { ...slot.counts, left: slot.left }) },
   h("span", { class: "slot-time", text: slot.start.replace(":", ".") }),
-  h("span", { text: `${held}/${slot.capacity}` }),
+  h("span", { text: `${slot.taken}/${slot.capacity}` }),
   slot.counts.checked_in ? h("span", { class: "slot-in", text: `✓${slot.counts.checked_in}` }) : null);
 }
 

@@ -20,6 +20,7 @@ from tests.e2e.console.conftest import (
     wait_waiting,
 )
 from tests.e2e.console.test_overview import open_overview
+from tests.support.browser import screenshot_dir
 from tests.support.halls import remote_hall_data, write_hall_yaml
 from tests.support.servers import ServedHall, antre_env, call_api, start_server
 
@@ -154,14 +155,16 @@ def test_the_overview_counts_booked_checked_in_and_not_arrived(
         " === '2 booked · 1 checked in · 1 not arrived'")
 
 
-def test_an_appointment_shows_its_slot_on_the_desk(browser: Any,
-                                                   remote_server: ServedHall) -> None:
+def test_an_appointment_shows_its_slot_on_the_desk(browser: Any, remote_server: ServedHall,
+                                                   tmp_path: Path) -> None:
     """SKCK offers 30-minute slots for two: the desk shows the day's slots, and the checked-in
-    appointment waits marked with its time."""
+    appointment waits marked with its time (and the picture for docs/console.md)."""
     skck = book(remote_server, "SKCK", "0812-3456-7890", slot="09:30")
+    later = book(remote_server, "SKCK", "0813-2222-4444", slot="11:00")
     page = open_console(browser, remote_server, "budi")
     open_counter(page, "Loket 3")
-    wait_not_arrived(page, [skck["code"]])
+    wait_not_arrived(page, [skck["code"], later["code"]])
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "console-bookings.png"))
     slot = page.locator("#booked-services li[data-service='SKCK'] .slot[data-start='09:30']")
     assert slot.inner_text().split() == ["09.30", "1/2"]
     assert page.locator("#booked-services .slot").first.get_attribute("data-start") == "08:00"
@@ -169,6 +172,7 @@ def test_an_appointment_shows_its_slot_on_the_desk(browser: Any,
         "button", name=f"Check-in {skck['code']}").click()
     page.click("#checkin-submit")
     wait_waiting(page, [skck["code"]])
+    wait_not_arrived(page, [later["code"]])
     badge = page.locator(f"#waiting-list li[data-code='{skck['code']}'] .badge.remote")
     assert (badge.inner_text(), badge.get_attribute("data-channel")) == (
         "janji temu 09.30", "appointment")
