@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from queue_server.config import HallConfig
 from queue_server.console.schemas import CounterChoice, CounterTodayOut, OwnDay
@@ -26,7 +27,7 @@ from queue_server.models import (
     counter_services,
 )
 from queue_server.people import agency_scope
-from queue_server.queue.catalog import catalog, with_service
+from queue_server.queue.catalog import catalog
 from queue_server.queue.common import get_site, service_day, site_rules
 from queue_server.queue.counters import CounterSituation, allowed_actions, recalls_left
 from queue_server.queue.order import waiting_order
@@ -38,12 +39,41 @@ WAITING_SHOWN = 30  # of a counter's queue in its answer: what the console lists
 
 
 def queue_item(ticket: Ticket, now: datetime) -> QueueItem:
+    return _item(ticket, ticket.service.code, now)
+
+
+def _item(ticket: Ticket | Row[Any], service: str, now: datetime) -> QueueItem:
+    """A ticket in a counter's lists, from the ticket or from a row of its columns."""
     return QueueItem(
-        id=ticket.id, code=ticket.code, service=ticket.service.code, priority=ticket.priority,
+        id=ticket.id, code=ticket.code, service=service, priority=ticket.priority,
         priority_reason=ticket.priority_reason, status=ticket.status,
         issued_at=ticket.issued_at, waited_min=minutes_since(ticket.issued_at, now),
         print_failed=ticket.print_status is PrintStatus.FAILED, channel=ticket.channel,
         slot_start=ticket.slot_start)
+
+
+@lru_cache(maxsize=1)
+def _counter_lists() -> Select[Any]:
+    """A counter's tickets today: its waiting line (the services it serves), its called or
+    serving ticket and its parked ones; the first WAITING_SHOWN of each status in the waiting
+    order, each row with how many of its status there are (`of_status`). Only the columns
+    the answer shows, not whole tickets; built once, with bound values."""
+    ranked = (
+        select(Ticket.id, Ticket.code, Ticket.service_id, Ticket.priority,
+               Ticket.priority_reason, Ticket.status, Ticket.issued_at, Ticket.print_status,
+               Ticket.channel, Ticket.slot_start, Ticket.call_count, Ticket.called_at,
+               Ticket.started_at,
+               func.row_number().over(partition_by=Ticket.status,
+                                      order_by=waiting_order()).label("place"),
+               func.count().over(partition_by=Ticket.status).label("of_status"))
+        .where(Ticket.service_day == bindparam("day", type_=Ticket.service_day.type), (
+            (Ticket.status == TicketStatus.WAITING)
+            & Ticket.service_id.in_(bindparam("services", expanding=True)))
+            | ((Ticket.counter_id == bindparam("counter"))
+               & Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING,
+                                    TicketStatus.PARKED])))
+        .subquery())
+    return select(ranked).where(ranked.c.place <= WAITING_SHOWN).order_by(ranked.c.place)
 
 
 def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut:
@@ -57,42 +87,26 @@ def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut
     cached = catalog(session)
     served: list[Service] = [s for s in counter.services if s.active] if cached is None else \
         [cached.services[i] for i in cached.served.get(counter.id, ())]
-    ranked = (
-        select(Ticket,
-               func.row_number().over(partition_by=Ticket.status,
-                                      order_by=waiting_order()).label("place"),
-               func.count().over(partition_by=Ticket.status).label("of_status"))
-        .where(Ticket.service_day == day, (
-            (Ticket.status == TicketStatus.WAITING)
-            & Ticket.service_id.in_([s.id for s in served]))
-            | ((Ticket.counter_id == counter.id)
-               & Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING,
-                                    TicketStatus.PARKED])))
-        .subquery())
-    shown = aliased(Ticket, ranked)
-    rows = session.execute(
-        select(shown, ranked.c.of_status).where(ranked.c.place <= WAITING_SHOWN)
-        .order_by(ranked.c.place)
-        .options(*(() if cached else (selectinload(shown.service),)))).all()
-    tickets = [ticket for ticket, _ in rows]
-    waiting_total = next((of for ticket, of in rows if ticket.status is TicketStatus.WAITING),
-                         0)
-    for ticket in tickets if cached else ():
-        with_service(session, ticket)
+    services = {service.id: service for service in served}
+    rows = session.execute(_counter_lists(), {"day": day, "services": list(services),
+                                              "counter": counter.id}).all()
+    waiting_total = next((row.of_status for row in rows
+                          if row.status is TicketStatus.WAITING), 0)
     current = None
     waiting, parked = [], []
-    for ticket in tickets:
-        if ticket.status is TicketStatus.WAITING:
-            waiting.append(queue_item(ticket, now))
-        elif ticket.status is TicketStatus.PARKED:
-            parked.append(queue_item(ticket, now))
+    for row in rows:
+        # A ticket at the counter may be of a service it no longer serves (config changed).
+        service = services.get(row.service_id) or session.get_one(Service, row.service_id)
+        item = _item(row, service.code, now)
+        if row.status is TicketStatus.WAITING:
+            waiting.append(item)
+        elif row.status is TicketStatus.PARKED:
+            parked.append(item)
         else:
-            base = queue_item(ticket, now).model_dump()
             current = CurrentTicket(
-                **base, call_count=ticket.call_count, called_at=ticket.called_at,
-                started_at=ticket.started_at, target_minutes=ticket.service.target_minutes,
-                outcomes=list(ticket.service.outcomes),
-                outcome_required=ticket.service.outcome_required)
+                **item.model_dump(), call_count=row.call_count, called_at=row.called_at,
+                started_at=row.started_at, target_minutes=service.target_minutes,
+                outcomes=list(service.outcomes), outcome_required=service.outcome_required)
     situation = CounterSituation(
         state=counter.state, current=current.status if current else None,
         call_count=current.call_count if current else 0, waiting=waiting_total,
