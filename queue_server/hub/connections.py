@@ -24,6 +24,7 @@ from queue_server.models import DeviceKind, Ticket, User
 from queue_server.people import device_by_token, may_see_agency, user_by_token
 from queue_server.queue.counters import find_counter
 from queue_server.queue.errors import UnknownCounter
+from queue_server.readmodels.connections import CONNECTED_AT
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,12 @@ def _on_connect(auth: Any = None) -> None:
     # also the one Flask-Login's user loader uses, and SQLite has one connection to share.
     credentials = auth if isinstance(auth, dict) else {}
     try:
-        subscription = _authenticate(db(), hub().state.clock.now(), credentials)
+        now = hub().state.clock.now()
+        subscription = _authenticate(db(), now, credentials)
         for name in subscription.rooms:
             join_room(name)
         request.environ[SUBSCRIPTION] = subscription
+        request.environ[CONNECTED_AT] = now  # the devices page's "connected since"
         emit("snapshot", hub().snapshot(db(), subscription))
         if subscription.kind == "agent":
             agent_joined(db(), subscription.key)
@@ -101,9 +104,8 @@ def _device(session: Session, auth: dict[str, Any], kind: DeviceKind,
     if device is None:
         raise Refused(f"unauthorized: no valid token for {kind.value} {device_id!r}; "
                       f"get one with `antre device token {device_id or '<id>'}`")
-    if kind is DeviceKind.KIOSK:
-        device.last_seen_at = now
-        session.commit()
+    device.last_seen_at = now  # the devices page's "last seen"
+    session.commit()
     return own(kind.value, device.id)
 
 

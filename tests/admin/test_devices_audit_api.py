@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timedelta
+from typing import Any
 
+from queue_server.extensions import socketio
 from tests.api.conftest import Api
 
 
@@ -111,3 +114,27 @@ def test_counters_opened_and_closed_are_in_the_log_with_their_reason(api: Api) -
     polres = client.get("/api/v1/admin/audit?agency=POLRES&person=budi",
                         headers=api.bearer("admin")).get_json()["entries"]
     assert [e["action"] for e in polres] == ["counter.open"]
+
+
+def test_a_connected_device_says_since_when_and_a_gone_one_when_last_seen(api: Api) -> None:
+    def aula() -> dict[str, Any]:
+        listed = api.client().get("/api/v1/admin/devices", headers=api.bearer("admin"))
+        found: dict[str, Any] = next(d for d in listed.get_json()["devices"]
+                                     if d["id"] == "aula")
+        return found
+
+    assert (aula()["connections"], aula()["connected_since"]) == (0, None)
+    first = socketio.test_client(api.app, auth={"display": "aula", "token": api.tokens["aula"]})
+    connected_at = api.clock.now()
+    api.clock.advance(minutes=5)
+    second = socketio.test_client(api.app, auth={"display": "aula", "token": api.tokens["aula"]})
+    state = aula()
+    assert state["connections"] == 2
+    assert datetime.fromisoformat(state["connected_since"]) == connected_at  # the oldest
+    assert datetime.fromisoformat(state["last_seen_at"]) == api.clock.now()
+    first.disconnect()
+    second.disconnect()
+    api.clock.advance(minutes=5)
+    gone = aula()
+    assert (gone["connections"], gone["connected_since"]) == (0, None)
+    assert datetime.fromisoformat(gone["last_seen_at"]) == connected_at + timedelta(minutes=5)
