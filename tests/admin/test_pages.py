@@ -293,7 +293,9 @@ def test_the_devices_page_shows_a_kiosks_agent_and_printer_as_reported(
     display.goto(f"{hall_server.url}/display/aula?token={hall_server.tokens['aula']}")
     display.wait_for_selector("body[data-online='true']", timeout=WAIT_MS)
     page = open_admin(browser, hall_server, "admin", "/devices")
-    page.wait_for_selector("#devices-table tr[data-device='aula'] td[data-connections='1']")
+    aula = "#devices-table tr[data-device='aula']"
+    page.wait_for_selector(f"{aula} td[data-connections='1'] [data-since]:has-text('sejak 30 Nov')")
+    assert "30 Nov" in page.inner_text(f"{aula} td:nth-child(4)")  # last seen
     kiosk = "#devices-table tr[data-device='kiosk-1']"
     page.wait_for_selector(f"{kiosk} td[data-printer='no_agent']")
     assert "agen cetak tidak tersambung" in page.inner_text(kiosk)
