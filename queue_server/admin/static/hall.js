@@ -18,6 +18,8 @@ export function startHall() {
     setRunningText(S);
   });
   $("running-display").addEventListener("change", () => showRunningText(S));
+  // What the administrator is typing stays while the page reads the hall again.
+  $("running-text").addEventListener("input", () => { S.typing = true; });
   $("announce-form").addEventListener("submit", (event) => {
     event.preventDefault();
     announce();
@@ -55,7 +57,7 @@ function draw(S) {
     select.replaceChildren(select.options[0], ...texts.displays.map((d) => h("option",
       { value: d.id, text: d.name, selected: d.id === chosen })));
   }
-  if (document.activeElement !== $("running-text")) showRunningText(S);
+  if (!S.typing) showRunningText(S);
 }
 
 function button(kind, S, service) {
@@ -89,6 +91,7 @@ function operation(S, kind, service) {
 
 // The hall's text, or one display's own (empty: it shows the hall's, said as the placeholder).
 function showRunningText(S) {
+  S.typing = false;
   const { text, displays } = S.data.texts;
   const display = displays.find((d) => d.id === $("running-display").value);
   $("running-text").value = (display ? display.own_text : text) ?? "";
@@ -101,6 +104,7 @@ function setRunningText(S) {
   attempt(() => api.put("/api/v1/site/running-text",
     { text: $("running-text").value.trim(), display }), () => {
     toast(t("adm.hall.running_saved"));
+    S.typing = false;
     return S.load();
   });
 }
