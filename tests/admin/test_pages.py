@@ -315,6 +315,13 @@ def test_the_devices_page_shows_a_kiosks_agent_and_printer_as_reported(
         assert "Kertas printer hampir habis" in row and "agen cetak tersambung" in row
         assert "laporan terakhir" in row
         shot(page, "devices", tmp_path)
+        # The list is read again every 10 s: the keyboard's place survives it.
+        page.focus(f"{kiosk} button[data-action='token']")
+        page.evaluate(f"document.querySelector(\"{kiosk}\").dataset.old = 'yes'")
+        page.wait_for_selector(f"{kiosk}:not([data-old])", timeout=15_000)
+        assert page.evaluate("[document.activeElement.dataset.action, "
+                             "document.activeElement.closest('tr').dataset.device]") == \
+            ["token", "kiosk-1"]
     finally:
         agent.disconnect()
     display.close()

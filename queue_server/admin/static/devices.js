@@ -4,7 +4,7 @@
 import { $, h } from "/static/shared/dom.js";
 import { api } from "/console/static/api.js";
 import { t, toast } from "/console/static/page.js";
-import { attempt, loader, showSecret, start, when } from "./ui.js";
+import { attempt, loader, replaceRows, showSecret, start, when } from "./ui.js";
 
 const BASE = "/api/v1/admin/devices";
 const REFRESH_MS = 10000;
@@ -49,7 +49,7 @@ function draw(S) {
         text: t("adm.devices.new_token"), onclick: () => newToken(S, device) }),
       device.has_token ? h("button", { type: "button", class: "small", dataset: { action: "revoke" },
         text: t("adm.devices.revoke"), onclick: () => revoke(S, device) }) : null))));
-  $("devices-table").tBodies[0].replaceChildren(...rows);
+  replaceRows($("devices-table").tBodies[0], rows);
 }
 
 const path = (device, action) => `${BASE}/${encodeURIComponent(device.id)}/${action}`;

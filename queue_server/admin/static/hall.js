@@ -5,7 +5,7 @@
 import { $, h } from "/static/shared/dom.js";
 import { api } from "/console/static/api.js";
 import { lang, t, toast } from "/console/static/page.js";
-import { attempt, dialogForm, loader, start } from "./ui.js";
+import { attempt, dialogForm, loader, replaceRows, start } from "./ui.js";
 
 const REFRESH_MS = 15000;
 
@@ -36,7 +36,7 @@ async function read() {
 }
 
 function draw(S) {
-  $("hall-services").tBodies[0].replaceChildren(...S.data.services.map((s) => h("tr",
+  replaceRows($("hall-services").tBodies[0], S.data.services.map((s) => h("tr",
     { dataset: { service: s.code, open: String(s.open) } },
     h("th", { scope: "row" }, s.name, h("div", { class: "muted", text: `${s.agency_name} · ${s.code}` })),
     h("td", { class: s.open ? "state-on" : "state-off" }, t(s.open ? "adm.hall.open" : "adm.hall.closed"),

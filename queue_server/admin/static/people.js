@@ -3,7 +3,7 @@
 import { $, h } from "/static/shared/dom.js";
 import { api } from "/console/static/api.js";
 import { t, toast } from "/console/static/page.js";
-import { attempt, dialogForm, loader, showSecret, start, when } from "./ui.js";
+import { attempt, dialogForm, loader, replaceRows, showSecret, start, when } from "./ui.js";
 
 const BASE = "/api/v1/admin/people";
 const SLOW_AFTER = 5; // failed sign-ins on a name before each attempt is slowed (api/session.py)
@@ -31,7 +31,7 @@ function draw(S) {
       text: t(person.failed_sign_ins >= SLOW_AFTER ? "adm.people.slowed" : "adm.people.failed",
         { n: person.failed_sign_ins }) }) : null),
   h("td", {}, person.manageable ? actions(S, person) : "")));
-  $("people-table").tBodies[0].replaceChildren(...rows);
+  replaceRows($("people-table").tBodies[0], rows);
 }
 
 function actions(S, person) {

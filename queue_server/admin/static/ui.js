@@ -40,6 +40,17 @@ export function loader(S, read, draw) {
   };
 }
 
+/** Put `rows` in the table body `body`; the keyboard's focus, if it was on a button of a
+ *  row, stays on that button of the same row (a refresh must not throw it away). */
+export function replaceRows(body, rows) {
+  const focused = body.contains(document.activeElement) ? document.activeElement : null;
+  const [name, value] = Object.entries(focused?.closest("tr")?.dataset || {})[0] || [];
+  body.replaceChildren(...rows);
+  if (!name || !focused.dataset.action) return;
+  const row = [...body.rows].find((tr) => tr.dataset[name] === value);
+  row?.querySelector(`[data-action="${focused.dataset.action}"]`)?.focus();
+}
+
 /** Start a section: read its data now; redraw (on a change of language) once there is some. */
 export function start(S, draw) {
   S.load();
