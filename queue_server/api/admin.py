@@ -329,7 +329,9 @@ def _flat(changes: dict[str, Any]) -> str:
 
 FILE_ONLY = ["agencies, new services and counters, codes and prefixes, the hall's own hours "
              "and holidays, devices: config.yaml only (they renumber tickets or change "
-             "references)"]
+             "references)",
+             "a service out of use: removed from config.yaml (its history stays); for today "
+             "only, close it on the hall page"]
 
 
 def _hours(hours: WeeklyHours | None) -> Hours | None:
