@@ -46,9 +46,14 @@ def service_day(site: Site | SiteRules, now: datetime) -> date:
 
 
 def upsert(session: Session, table: Any) -> sqlite.Insert | postgresql.Insert:
-    """An INSERT that understands ON CONFLICT on the session's database (both dialects
-    spell it the same way)."""
-    if session.get_bind().dialect.name == "postgresql":
+    """An INSERT that understands ON CONFLICT on the session's database."""
+    return upsert_for(session.get_bind().dialect.name, table)
+
+
+def upsert_for(dialect: str, table: Any) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that understands ON CONFLICT on that database (both dialects spell it the
+    same way)."""
+    if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Integer, func, literal, select, update
+from sqlalchemy import ColumnElement, Integer, bindparam, func, literal, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from queue_server.config import WeeklyHours
 from queue_server.models import (
@@ -22,7 +24,7 @@ from queue_server.models import (
     TicketStatus,
 )
 from queue_server.queue.catalog import attach, catalog
-from queue_server.queue.common import record, site_rules, site_time, upsert
+from queue_server.queue.common import record, site_rules, site_time, upsert, upsert_for
 from queue_server.queue.errors import (
     ClosedToday,
     InvalidPriorityReason,
@@ -184,14 +186,20 @@ def return_quota_unit(session: Session, ticket: Ticket) -> None:
 def next_number(session: Session, day: date, prefix: str) -> int:
     """The next number of a prefix on a day: gapless and unique under any concurrency,
     because the increment and the read are one statement on one row."""
-    statement = (
-        upsert(session, NumberSequence)
-        .values(day=day, prefix=prefix, last_number=1)
-        .on_conflict_do_update(index_elements=["day", "prefix"],
-                               set_={"last_number": NumberSequence.last_number + 1})
-        .returning(NumberSequence.last_number))
-    number: int = session.execute(statement).scalar_one()
+    number: int = session.execute(_next_number(session.get_bind().dialect.name),
+                                  {"day": day, "prefix": prefix}).scalar_one()
     return number
+
+
+@lru_cache(maxsize=2)
+def _next_number(dialect: str) -> ReturningInsert[int]:
+    """The upsert of `next_number` for a dialect, built once with bound values (building it
+    and its cache key for every ticket cost more Python than running it)."""
+    return (upsert_for(dialect, NumberSequence)
+            .values(day=bindparam("day"), prefix=bindparam("prefix"), last_number=1)
+            .on_conflict_do_update(index_elements=["day", "prefix"],
+                                   set_={"last_number": NumberSequence.last_number + 1})
+            .returning(NumberSequence.last_number))
 
 
 def find_ticket_by_token(session: Session, token: str) -> Ticket:
