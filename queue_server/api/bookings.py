@@ -7,8 +7,7 @@ import functools
 from datetime import date, datetime, time
 
 from flask import Blueprint, current_app
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from queue_server.api.auth import actor, client_address, limit_public, require_user
 from queue_server.api.booking_schemas import (
@@ -28,7 +27,7 @@ from queue_server.api.errors import ApiError, language
 from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.printagent import send_jobs
-from queue_server.models import Agency, DeviceKind, ServiceDay, Ticket
+from queue_server.models import DeviceKind, Ticket
 from queue_server.people import may_see_agency
 from queue_server.queue.bookings import BookingRequest, book, queue_refusal, takes_remote
 from queue_server.queue.checkin import check_in, find_booking
@@ -47,7 +46,7 @@ from queue_server.queue.issuing import find_service, service_hours
 from queue_server.queue.remote import kept_for_remote, remote_rules
 from queue_server.queue.slots import SlotDay, slot_states
 from queue_server.readmodels.printjob import print_job
-from queue_server.readmodels.services import closed_message
+from queue_server.readmodels.services import closed_message, hall_day
 from queue_server.readmodels.tickets import ticket_out
 from queue_server.schemas import Bilingual
 
@@ -179,13 +178,9 @@ def _bookable(session: Session, moment: datetime) -> BookingServicesOut:
     site = get_site(session)
     rules = remote_rules(site)
     day = site_time(site, moment).date()
-    agencies = session.scalars(
-        select(Agency).where(Agency.active).order_by(Agency.position)
-        .options(selectinload(Agency.services))).all()
+    agencies, days = hall_day(session, day)
     services = [s for a in agencies for s in a.services if s.active and takes_remote(rules, s)]
     loads = service_loads(session, day, services)
-    days = {row.service_id: row for row in session.scalars(
-        select(ServiceDay).where(ServiceDay.day == day))}
     answer = []
     for agency in agencies:
         items = []

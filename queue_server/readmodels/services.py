@@ -3,7 +3,7 @@ to expect; and the `queue_changed` event of each."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -24,13 +24,9 @@ def services_overview(session: Session, now: datetime) -> ServicesOut:
     site = get_site(session)
     local = site_time(site, now)
     day = local.date()
-    agencies = session.scalars(
-        select(Agency).where(Agency.active).order_by(Agency.position)
-        .options(selectinload(Agency.services))).all()
+    agencies, days = hall_day(session, day)
     services = [s for a in agencies for s in a.services if s.active]
     loads = service_loads(session, day, services)
-    days = {row.service_id: row for row in session.scalars(
-        select(ServiceDay).where(ServiceDay.day == day))}
     answer = []
     for agency in agencies:
         items = []
@@ -51,6 +47,18 @@ def services_overview(session: Session, now: datetime) -> ServicesOut:
             code=agency.code, name=agency.name, short_name=agency.short_name,
             colour=agency.colour, waiting=sum(i.waiting for i in items), services=items))
     return ServicesOut(agencies=answer)
+
+
+def hall_day(session: Session, day: date) -> tuple[Sequence[Agency], dict[int, ServiceDay]]:
+    """The active agencies in the hall's order, their services loaded, and the day's rows
+    (quota overrides, closures, remote counts) per service id: what the kiosk's list and the
+    booking page's both start from."""
+    agencies = session.scalars(
+        select(Agency).where(Agency.active).order_by(Agency.position)
+        .options(selectinload(Agency.services))).all()
+    days = {row.service_id: row for row in session.scalars(
+        select(ServiceDay).where(ServiceDay.day == day))}
+    return agencies, days
 
 
 def closed_message(refusal: DomainError | None) -> Bilingual | None:
