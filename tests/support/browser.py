@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,3 +23,31 @@ def screenshot_dir(tmp_path: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
     return tmp_path
+
+
+@contextmanager
+def touch_pages(browser: Any, wait_ms: int) -> Iterator[Callable[..., Any]]:
+    """open(url, viewport, init_script=None, **context_options) -> a Playwright page in a
+    fresh touch context; on leaving, every context is closed and no page's script may have
+    failed."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def opener(url: str, viewport: dict[str, int], init_script: str | None = None,
+               **options: Any) -> Any:
+        context = browser.new_context(viewport=viewport, has_touch=True, **options)
+        context.set_default_timeout(wait_ms)
+        if init_script:
+            context.add_init_script(init_script)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error} {error.stack}"))
+        page.goto(url)
+        return page
+
+    try:
+        yield opener
+    finally:
+        for context in contexts:
+            context.close()
+    assert errors == [], "the page's script failed"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import screenshot_dir
+from tests.support.browser import screenshot_dir, touch_pages
 from tests.support.people import PASSWORD
 from tests.support.servers import ServedHall
 from tests.support.servers import call_api as api
@@ -30,22 +30,8 @@ Opener = Callable[..., Any]
 
 @pytest.fixture
 def open_page(browser: Any) -> Iterator[Opener]:
-    contexts = []
-    errors: list[str] = []
-
-    def opener(url: str, viewport: dict[str, int], **options: Any) -> Any:
-        context = browser.new_context(viewport=viewport, has_touch=True, **options)
-        context.set_default_timeout(WAIT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        page.goto(url)
-        return page
-
-    yield opener
-    for context in contexts:
-        context.close()
-    assert errors == [], "the page's script failed"
+    with touch_pages(browser, WAIT_MS) as opener:
+        yield opener
 
 
 def issue(hall: ServedHall, service: str = "KTP") -> dict[str, Any]:

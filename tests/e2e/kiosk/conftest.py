@@ -14,6 +14,7 @@ import pytest
 import socketio
 import yaml
 
+from tests.support.browser import touch_pages
 from tests.support.servers import ServedHall, serve_hall
 from tests.support.servers import call_api as api
 
@@ -64,22 +65,12 @@ Opener = Callable[..., Any]
 @pytest.fixture
 def open_page(browser: Any) -> Iterator[Opener]:
     """open_page(url, viewport=PORTRAIT) -> a Playwright page in a fresh touch context."""
-    contexts = []
-    errors: list[str] = []
+    with touch_pages(browser, WAIT_MS) as open_touch:
 
-    def opener(url: str, viewport: dict[str, int] | None = None, **options: Any) -> Any:
-        context = browser.new_context(viewport=viewport or PORTRAIT, has_touch=True, **options)
-        context.set_default_timeout(WAIT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error} {error.stack}"))
-        page.goto(url)
-        return page
+        def opener(url: str, viewport: dict[str, int] | None = None, **options: Any) -> Any:
+            return open_touch(url, viewport or PORTRAIT, **options)
 
-    yield opener
-    for context in contexts:
-        context.close()
-    assert errors == [], "the page's script failed"
+        yield opener
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ import pytest
 from tests.e2e.kiosk.conftest import (
     KIOSK,
     PHONE,
-    WAIT_MS,
     api,
     open_kiosk,  # noqa: F401 (a fixture for this folder's tests)
-    open_page,  # noqa: F401 (open_kiosk's)
+    open_page,  # noqa: F401 (open_kiosk's and open_phone's)
 )
 from tests.support.halls import hall_data
 from tests.support.servers import ServedHall, serve_hall
@@ -84,24 +83,11 @@ PhoneOpener = Callable[..., Any]
 
 
 @pytest.fixture
-def open_phone(browser: Any) -> Iterator[PhoneOpener]:
+def open_phone(open_page: PhoneOpener) -> PhoneOpener:  # noqa: F811 (the fixture above)
     """open_phone(url) -> a page on a small phone (360 px, touch) whose notifications are
-    allowed and whose vibrations are recorded in `window.vibrations`."""
-    contexts = []
-    errors: list[str] = []
+    allowed and whose vibrations are recorded in `window.vibrations` (open_page closes it)."""
 
     def opener(url: str, **options: Any) -> Any:
-        context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True,
-                                      **options)
-        context.set_default_timeout(WAIT_MS)
-        context.add_init_script(RECORD_VIBRATIONS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        page.goto(url)
-        return page
+        return open_page(url, PHONE, init_script=RECORD_VIBRATIONS, is_mobile=True, **options)
 
-    yield opener
-    for context in contexts:
-        context.close()
-    assert errors == [], "the page's script failed"
+    return opener
