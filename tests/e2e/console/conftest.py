@@ -47,14 +47,21 @@ def console_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, di
 def hall_server(tmp_path: Path, console_template: tuple[Path, dict[str, str]]
                 ) -> Iterator[ServedHall]:
     """A real `antre serve` on a copy of the template, its clock at Monday 09:00 WITA."""
+    served = serve_template(tmp_path, console_template, console_hall())
+    yield served
+    served.server.stop()
+
+
+def serve_template(tmp_path: Path, console_template: tuple[Path, dict[str, str]],
+                   hall: dict[str, Any]) -> ServedHall:
+    """A real `antre serve` on a copy of the template (its people and tokens) with the hall
+    `hall` as config, its clock at Monday 09:00 WITA; the caller stops it."""
     template, tokens = console_template
     data_dir = tmp_path / "data"
     shutil.copytree(template, data_dir)
-    env = antre_env(data_dir, write_hall_yaml(tmp_path, console_hall()),
+    env = antre_env(data_dir, write_hall_yaml(tmp_path, hall),
                     ANTRE_CLOCK_START="2026-11-30T09:00:00")
-    served = ServedHall(start_server(env, tmp_path / "server.log"), tokens, data_dir)
-    yield served
-    served.server.stop()
+    return ServedHall(start_server(env, tmp_path / "server.log"), tokens, data_dir)
 
 
 

@@ -5,7 +5,6 @@ code typed, the ticket then waiting with its 'daring' mark; the overview's count
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,13 @@ from tests.e2e.console.conftest import (
     open_console,
     open_counter,
     records,
+    serve_template,
     wait_waiting,
 )
 from tests.e2e.console.test_overview import open_overview
 from tests.support.browser import screenshot_dir
-from tests.support.halls import remote_hall_data, write_hall_yaml
-from tests.support.servers import ServedHall, antre_env, call_api, start_server
+from tests.support.halls import remote_hall_data
+from tests.support.servers import ServedHall, call_api
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +32,7 @@ def remote_server(tmp_path: Path, console_template: tuple[Path, dict[str, str]]
                   ) -> Iterator[ServedHall]:
     """The console's hall taking numbers from home (KTP keeps 2 of its 5 for them, KK asks
     the NIK), served from Monday 09:00 WITA."""
-    template, tokens = console_template
-    data_dir = tmp_path / "data"
-    shutil.copytree(template, data_dir)
-    env = antre_env(data_dir, write_hall_yaml(tmp_path, remote_hall_data()),
-                    ANTRE_CLOCK_START="2026-11-30T09:00:00")
-    served = ServedHall(start_server(env, tmp_path / "server.log"), tokens, data_dir)
+    served = serve_template(tmp_path, console_template, remote_hall_data())
     yield served
     served.server.stop()
 
