@@ -18,14 +18,12 @@ from typing import Any
 import pytest
 import socketio
 
-from kiosk.agent import AgentOptions, KioskAgent
+from tests.support.agents import KIOSK, WAIT_S
 from tests.support.halls import hall_data, prepare_hall, write_hall_yaml
 from tests.support.people import add_people
 from tests.support.servers import ANTRE, ServedHall, antre_env, start_server
 from tests.support.servers import call_api as api
 
-KIOSK = "kiosk-1"
-WAIT_S = 10.0
 CUT = b"\x1dVB\x00"  # GS V 66 0: the end of every ticket
 
 
@@ -127,31 +125,6 @@ class DeviceFile:
         self._stop.set()
         self._thread.join(timeout=5)
         os.close(self._fd)
-
-
-class RunningAgent:
-    """A KioskAgent (or a subclass) running in a thread of this process."""
-
-    def __init__(self, agent: KioskAgent) -> None:
-        self.agent = agent
-        self._thread = threading.Thread(target=agent.run, daemon=True)
-
-    def __enter__(self) -> KioskAgent:
-        self._thread.start()
-        assert self.agent.ready.wait(WAIT_S), "the agent did not connect"
-        return self.agent
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.agent.stop()
-        self._thread.join(timeout=WAIT_S)
-        assert not self._thread.is_alive(), "the agent did not stop"
-
-
-def agent_options(hall: ServedHall, state_dir: Path, printer: str | None,
-                  **extra: Any) -> AgentOptions:
-    return AgentOptions(server=hall.url, kiosk=KIOSK, token=hall.tokens[KIOSK],
-                        state_dir=state_dir, printer=printer, **extra)
 
 
 def start_agent_process(hall: ServedHall, state_dir: Path, printer: str,

@@ -19,15 +19,14 @@ from tests.printing.conftest import (
     KIOSK,
     WAIT_S,
     DeviceFile,
-    RunningAgent,
     agent_connected,
-    agent_options,
     api,
     eventually,
     issue,
     kiosk_view,
     start_agent_process,
 )
+from tests.support.agents import RunningAgent, agent_options
 from tests.support.servers import ServedHall, start_server
 
 

@@ -17,12 +17,11 @@ from tests.printing.conftest import (
     KIOSK,
     DeviceFile,
     Listener,
-    RunningAgent,
     agent_connected,
-    agent_options,
     eventually,
     issue,
 )
+from tests.support.agents import RunningAgent, agent_options
 from tests.support.halls import hall_data, prepare_hall, write_hall_yaml
 from tests.support.people import add_people
 from tests.support.postgres import postgres_schema

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk.agent import AgentOptions, KioskAgent
+from kiosk.agent import KioskAgent
 from tests.e2e.kiosk.conftest import (
     KIOSK,
     LANDSCAPE,
@@ -25,6 +24,7 @@ from tests.e2e.kiosk.conftest import (
     service_state,
     shown_code,
 )
+from tests.support.agents import RunningAgent, agent_options
 from tests.support.servers import ServedHall
 
 pytestmark = pytest.mark.browser
@@ -223,13 +223,8 @@ def test_the_ticket_tapped_at_the_kiosk_comes_out_of_the_agents_printer(
     the tapped ticket's ESC/POS bytes arrive there and the screen says to take it."""
     paper = tmp_path / "printer.bin"
     paper.touch()
-    agent = KioskAgent(AgentOptions(server=small_hall.url, kiosk=KIOSK,
-                                    token=small_hall.tokens[KIOSK],
-                                    state_dir=tmp_path / "agent", printer=f"file:{paper}"))
-    runner = threading.Thread(target=agent.run, daemon=True)
-    runner.start()
-    try:
-        assert agent.ready.wait(20), "the agent did not connect"
+    with RunningAgent(KioskAgent(agent_options(small_hall, tmp_path / "agent",
+                                               f"file:{paper}")), wait_s=20):
         page = open_kiosk(small_hall)
         go_to_confirm(page, "POLRES", "SKCK")
         page.locator(".issue").tap()
@@ -238,6 +233,3 @@ def test_the_ticket_tapped_at_the_kiosk_comes_out_of_the_agents_printer(
         assert "Silakan ambil tiket Anda" in page.locator(".print-status").inner_text()
         printed = paper.read_bytes()
         assert code.encode() in printed and b"\x1dVB\x00" in printed  # the code, then a cut
-    finally:
-        agent.stop()
-        runner.join(timeout=20)

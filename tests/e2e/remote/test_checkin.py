@@ -4,14 +4,14 @@ printed like one taken at the kiosk."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 
-from kiosk.agent import AgentOptions, KioskAgent
-from tests.e2e.kiosk.conftest import KIOSK, Opener, StandInAgent, awake, issue, shown_code
+from kiosk.agent import KioskAgent
+from tests.e2e.kiosk.conftest import Opener, StandInAgent, awake, issue, shown_code
 from tests.e2e.remote.conftest import PUBLIC_URL, api, book, nik, phone, remote_hall
+from tests.support.agents import RunningAgent, agent_options
 from tests.support.servers import ServedHall, serve_hall, start_server
 
 pytestmark = pytest.mark.browser
@@ -57,12 +57,8 @@ def test_a_scanner_typing_the_tracking_link_checks_in_from_any_screen(
     mine = book(hall, "KTP", phone(2), nik=nik(2))
     paper = tmp_path / "printer.bin"
     paper.touch()
-    agent = KioskAgent(AgentOptions(server=hall.url, kiosk=KIOSK, token=hall.tokens[KIOSK],
-                                    state_dir=tmp_path / "agent", printer=f"file:{paper}"))
-    runner = threading.Thread(target=agent.run, daemon=True)
-    runner.start()
-    try:
-        assert agent.ready.wait(20), "the agent did not connect"
+    with RunningAgent(KioskAgent(agent_options(hall, tmp_path / "agent", f"file:{paper}")),
+                      wait_s=20):
         page = open_kiosk(hall)
         awake(page, "start")
         page.locator("[data-agency=POLRES]").tap()  # someone left the kiosk mid-way
@@ -74,9 +70,6 @@ def test_a_scanner_typing_the_tracking_link_checks_in_from_any_screen(
         page.wait_for_selector("section[data-print=printed]")
         printed = paper.read_bytes()
         assert mine["code"].encode() in printed and b"\x1dVB\x00" in printed  # then a cut
-    finally:
-        agent.stop()
-        runner.join(timeout=20)
     assert status_of(hall, mine["token"]) == "waiting"
 
     # The same link scanned again: it is in the line already, and the kiosk says so.
