@@ -144,27 +144,32 @@ async function issue() {
   state.issuing = true;
   state.problem = null;
   refresh();
-  try {
-    const answer = await issueTicket({
-      token, language: words.lang, service: s.code, reason: state.reason,
-    });
-    state.issuing = false;
-    if (answer.ok) {
-      state.checkin = null;
-      showResult(answer.ticket);
-      return;
-    }
-    if (answer.status === 401) {
-      setUnauthorized();
-      return;
-    }
-    state.problem = { title: t("issue_failed"), message: answer.message };
+  const ticket = await send("issuing", "issue_failed", issueTicket({
+    token, language: words.lang, service: s.code, reason: state.reason,
+  }));
+  if (ticket) {
+    state.checkin = null;
+    showResult(ticket);
+  } else if (!state.unauthorized) {
     live.resync();  // e.g. the quota ran out a moment ago: show it
-  } catch (error) {
-    state.issuing = false;
-    state.problem = { title: t("issue_failed"), message: t("network_failed") };
+    refresh();
   }
-  refresh();
+}
+
+// An issue's or a check-in's request, `flag` up until it answers: its ticket, or null once the
+// screen says why not under `title` (or, the kiosk's token refused, asks for a new setup).
+async function send(flag, title, request) {
+  let answer;
+  try {
+    answer = await request;
+  } catch {
+    answer = { ok: false, message: t("network_failed") };
+  }
+  state[flag] = false;
+  if (answer.ok) return answer.ticket;
+  if (answer.status === 401) setUnauthorized();
+  else state.problem = { title: t(title), message: answer.message };
+  return null;
 }
 
 function dismissProblem() {
@@ -181,25 +186,15 @@ async function checkIn(key) {
   state.typed = CODE_PATTERN.test(key) ? key : "";  // a scanned code shows as if typed
   if (state.screen === "checkin") refresh();
   else show("checkin");
-  try {
-    const answer = await checkInTicket({ token, language: words.lang, key });
-    state.checking = false;
-    if (answer.ok) {
-      state.checkin = { placeKept: answer.ticket.place_kept };
-      showResult(answer.ticket);
-      return;
-    }
-    if (answer.status === 401) {
-      setUnauthorized();
-      return;
-    }
-    // Too early or too late (the window is in the message), unknown, already checked in.
-    state.problem = { title: t("checkin_failed"), message: answer.message };
-  } catch {
-    state.checking = false;
-    state.problem = { title: t("checkin_failed"), message: t("network_failed") };
+  // Refused: too early or too late (the window is in the message), unknown, checked in.
+  const ticket = await send("checking", "checkin_failed",
+                            checkInTicket({ token, language: words.lang, key }));
+  if (ticket) {
+    state.checkin = { placeKept: ticket.place_kept };
+    showResult(ticket);
+  } else if (!state.unauthorized) {
+    refresh();
   }
-  refresh();
 }
 
 function openCheckin(problem = null) {
