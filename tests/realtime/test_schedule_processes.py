@@ -58,7 +58,7 @@ def test_two_processes_tell_a_closing_by_the_clock_once_at_that_moment(
     def start(name: str) -> LiveServer:
         env = antre_env(tmp_path / name, config, ANTRE_DATABASE_URL=postgres_url,
                         ANTRE_MESSAGE_QUEUE=scaleout.REDIS_URL,
-                        ANTRE_CLOCK_START="2026-11-30T11:59:30")
+                        ANTRE_CLOCK_START="2026-11-30T11:59:45")
         return start_server(env, tmp_path / f"server-{name}.log")
 
     try:
