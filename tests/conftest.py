@@ -14,6 +14,21 @@ from tests.support.halls import Hall, prepare_hall, write_hall_yaml
 from tests.support.postgres import postgres_schema
 from tests.support.servers import LiveServer, ServedHall, antre_env, serve_hall, start_server
 
+# The modules that share the local Redis's numbered databases (and clear their antre:* keys):
+# `make test` runs two pytest workers, and these must never run beside each other.
+SHARED_REDIS = frozenset({
+    "tests/printing/test_agent_scaleout.py", "tests/realtime/test_schedule_processes.py",
+    "tests/realtime/test_sequence.py", "tests/scaleout/test_two_processes.py",
+    "tests/security/test_redis.py"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `pytest -n 2 --dist loadgroup` (make test) a module's tests stay together on one
+    worker, in order, and the shared-Redis modules form one group run one after another."""
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group("redis" if module in SHARED_REDIS else module))
+
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
