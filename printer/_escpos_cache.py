@@ -29,13 +29,19 @@ def load_escpos() -> None:
         return
     cache = Path(os.environ[ENV_VAR])
     cache.mkdir(parents=True, exist_ok=True)
-    before = set(cache.iterdir())
-    saved = tempfile.tempdir
-    tempfile.tempdir = str(cache)
-    try:
-        import escpos.capabilities  # noqa: F401
-    finally:
-        tempfile.tempdir = saved
+    # escpos writes its pickle in place: a second process importing meanwhile (two server
+    # processes, or a server and the kiosk agent, starting together) would read it half-written.
+    with (cache / "import.lock").open("w") as lock:
+        if sys.platform != "win32":  # on Windows only the kiosk agent runs: nothing to race
+            import fcntl
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        before = set(cache.iterdir())
+        saved = tempfile.tempdir
+        tempfile.tempdir = str(cache)
+        try:
+            import escpos.capabilities  # noqa: F401
+        finally:
+            tempfile.tempdir = saved
     for leftover in set(cache.iterdir()) - before:
         if leftover.is_dir():
             try:

@@ -19,7 +19,20 @@ def test_importing_printer_leaves_no_new_temporary_folders(tmp_path):
         )  # fmt: skip
     [cache] = tmp_path.iterdir()
     assert cache.name.startswith("antre-escpos")
-    assert [p.suffix for p in cache.iterdir()] == [".pickle"]
+    assert sorted(p.suffix for p in cache.iterdir()) == [".lock", ".pickle"]
+
+
+def test_processes_importing_printer_at_once_all_read_a_whole_cache(tmp_path):
+    # escpos writes its pickle in place; without the lock, a process starting meanwhile read it
+    # half-written (EOFError: two pytest workers on a fresh machine did).
+    env = {k: v for k, v in os.environ.items() if k != "ESCPOS_CAPABILITIES_PICKLE_DIR"}
+    env["TMPDIR"] = str(tmp_path)
+    starting = [subprocess.Popen([sys.executable, "-c", "import printer"], cwd=ROOT, env=env,
+                                 stderr=subprocess.PIPE) for _ in range(6)]
+    errors = [process.communicate(timeout=60)[1].decode()[-300:] for process in starting]
+    failures = [error for process, error in zip(starting, errors, strict=True)
+                if process.returncode != 0]
+    assert failures == []
 
 
 def test_printer_does_not_import_flask_or_the_database():
