@@ -11,7 +11,6 @@ import base64
 import csv
 import io
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response
@@ -58,7 +57,6 @@ from queue_server.provision import apply_config
 from queue_server.queue import catalog
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.printjobs import printer_state
-from queue_server.readmodels.connections import CONNECTED_AT
 from queue_server.readmodels.kiosks import state_messages
 from queue_server.schemas import EmptyRequest
 from queue_server.ticketpage import qr_svg
@@ -188,22 +186,6 @@ def _rooms(device: Device) -> list[str]:
     return rooms
 
 
-def _participants(name: str) -> list[str]:
-    """The connections in a room on this server process."""
-    server = socketio.server
-    if server is None:
-        return []
-    return [sid for sid, _ in server.manager.get_participants("/", name)]
-
-
-def _since(sids: list[str]) -> datetime | None:
-    """When the oldest of these connections began (the hub stamps each at connect)."""
-    server = socketio.server
-    stamps = [stamp for sid in sids
-              if (stamp := (server.get_environ(sid) or {}).get(CONNECTED_AT)) is not None]
-    return min(stamps, default=None)
-
-
 def _device_out(device: Device) -> DeviceOut:
     kiosk = device.kind is DeviceKind.KIOSK
     state = printer_state(device, now()) if kiosk else None
@@ -211,10 +193,11 @@ def _device_out(device: Device) -> DeviceOut:
     if state is not None:
         message_id, message_en = state_messages(state)
         message = message_en if language() == "en" else message_id
-    connections = _participants(room(device.kind.value, device.id))
+    connections = hub().presence.connections(room(device.kind.value, device.id))
     return DeviceOut(id=device.id, kind=device.kind.value, name=device.name,
                      has_token=device.token_hash is not None,
-                     connections=len(connections), connected_since=_since(connections),
+                     connections=len(connections),
+                     connected_since=min(connections.values(), default=None),
                      last_seen_at=device.last_seen_at,
                      agent_connected=(state != "no_agent") if kiosk else None,
                      printer_state=state, printer_message=message,
@@ -277,12 +260,15 @@ def _register_devices(bp: Blueprint) -> None:
 
 
 def _disconnect(device: Device) -> None:
-    server = socketio.server
+    """Close the device's connections on every process (through the message queue for those
+    another process holds)."""
+    server, presence = socketio.server, hub().presence
     if server is None:
         return
     for name in _rooms(device):
-        for sid in _participants(name):
+        for sid in presence.connections(name):
             server.disconnect(sid, namespace="/")
+            presence.left(name, sid)  # now, not when the process holding it hears
 
 
 # --- audit ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ tells whom. One module per job:
 
 - `rooms`: room names, a connection's Subscription, a Message and its copies (`fan_out`);
 - `sequences`: each room's event numbers (memory, or Redis for several processes);
+- `presence`: which devices are connected and since when, on every process;
 - `publisher`: the Hub — sends numbered messages, coalesces commits, refreshes screens,
   rolls the day over;
 - `publication`: what some changes mean as events, and to which rooms;
@@ -24,7 +25,8 @@ from flask import Flask
 
 from queue_server import context
 from queue_server.extensions import socketio
-from queue_server.hub.connections import register_connections
+from queue_server.hub.connections import keep_presence, register_connections
+from queue_server.hub.presence import make_presence
 from queue_server.hub.printagent import register_agent_events
 from queue_server.hub.publisher import COALESCE_S, HUB, Hub, keep_rolling_days
 from queue_server.hub.schedule import keep_hours
@@ -36,7 +38,8 @@ def init_hub(app: Flask) -> None:
     """Make the app's Hub, let commits publish through it, and register the handlers."""
     state: Runtime = app.extensions[context.EXTENSION]
     serving = socketio.async_mode == "gevent"  # `antre serve`; tests and scripts stay in step
-    made = Hub(state, make_sequences(state.settings.message_queue),
+    queue = state.settings.message_queue
+    made = Hub(state, make_sequences(queue), make_presence(queue),
                coalesce_s=COALESCE_S if serving else 0.0)
     app.extensions[HUB] = made
     state.publish = made.publish
@@ -47,3 +50,4 @@ def init_hub(app: Flask) -> None:
     if serving:
         socketio.start_background_task(keep_rolling_days, made)
         socketio.start_background_task(keep_hours, made)  # services open and close on time
+        socketio.start_background_task(keep_presence, made)  # revoked devices stay out

@@ -1,5 +1,6 @@
 """Connections: who may connect (sign-in by device token, ticket, API token or login
-cookie), the rooms each joins, and the snapshot it starts from and may ask for again."""
+cookie), the rooms each joins, the snapshot it starts from and may ask for again, and the
+devices' presence while they stay."""
 
 from __future__ import annotations
 
@@ -17,18 +18,20 @@ from sqlalchemy.orm import Session
 
 from queue_server.context import db
 from queue_server.extensions import socketio
-from queue_server.hub.printagent import agent_joined
-from queue_server.hub.publisher import hub
+from queue_server.hub.presence import KEEP_ALIVE_EVERY_S, Presence
+from queue_server.hub.printagent import agent_disconnected, agent_joined
+from queue_server.hub.publisher import Hub, hub
 from queue_server.hub.rooms import SUBSCRIPTION, Subscription, own, room, staff_rooms
-from queue_server.models import DeviceKind, Ticket, User
+from queue_server.models import Device, DeviceKind, Ticket, User
 from queue_server.people import device_by_token, may_see_agency, user_by_token
 from queue_server.queue.counters import find_counter
 from queue_server.queue.errors import UnknownCounter
-from queue_server.readmodels.connections import CONNECTED_AT
 
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("id", "en")
+DEVICE_KINDS = frozenset({"display", "kiosk", "agent", "survey"})  # connections by device token
+TOKEN_HASH = "antre.token_hash"  # in a device connection's environ: the token it came with
 
 
 def register_connections() -> None:
@@ -36,6 +39,7 @@ def register_connections() -> None:
     registered before it."""
     socketio.on_event("connect", _on_connect)
     socketio.on_event("snapshot", _on_snapshot)
+    socketio.on_event("disconnect", _on_disconnect)
 
 
 def _on_connect(auth: Any = None) -> None:
@@ -48,7 +52,9 @@ def _on_connect(auth: Any = None) -> None:
         for name in subscription.rooms:
             join_room(name)
         request.environ[SUBSCRIPTION] = subscription
-        request.environ[CONNECTED_AT] = now  # the devices page's "connected since"
+        if subscription.kind in DEVICE_KINDS:  # the devices page's "connected since"
+            for name in subscription.rooms:
+                hub().presence.joined(name, request.sid, now)  # type: ignore[attr-defined]
         emit("snapshot", hub().snapshot(db(), subscription))
         if subscription.kind == "agent":
             agent_joined(db(), subscription.key)
@@ -74,6 +80,52 @@ def _on_snapshot(options: Any = None) -> None:
         emit("snapshot", hub().snapshot(db(), subscription))
     except LookupError:
         disconnect()  # its display, counter or ticket is gone; a reconnect says why
+
+
+def _on_disconnect(reason: Any = None) -> None:
+    subscription: Subscription | None = request.environ.get(SUBSCRIPTION)
+    if subscription is None or subscription.kind not in DEVICE_KINDS:
+        return
+    for name in subscription.rooms:
+        hub().presence.left(name, request.sid)  # type: ignore[attr-defined]
+    agent_disconnected()
+
+
+def keep_presence(made: Hub) -> None:
+    """Under `antre serve`: keep this process counted as alive, and close any device
+    connection whose token was revoked or replaced since it connected. A revoke closes the
+    connections of every process at once through the message queue; this catches one that
+    missed it (Redis was briefly unreachable, say)."""
+    while True:
+        try:
+            made.presence.keep_alive()
+            with made.state.sessions() as session:
+                close_revoked(session, made.presence)
+        except Exception:
+            log.exception("device presence check failed; trying again in %d s",
+                          KEEP_ALIVE_EVERY_S)
+        socketio.sleep(KEEP_ALIVE_EVERY_S)
+
+
+def close_revoked(session: Session, presence: Presence) -> int:
+    """Disconnect this process's device connections whose token is no longer their device's;
+    the number closed."""
+    server = socketio.server
+    mine = presence.local()
+    if server is None or not mine:
+        return 0
+    tokens = {device_id: token_hash for device_id, token_hash in session.execute(
+        select(Device.id, Device.token_hash).where(Device.active))}
+    closed = 0
+    for sids in mine.values():
+        for sid in sids:
+            environ = server.get_environ(sid) or {}
+            subscription: Subscription | None = environ.get(SUBSCRIPTION)
+            if subscription is not None and \
+                    tokens.get(subscription.key) != environ.get(TOKEN_HASH):
+                server.disconnect(sid, namespace="/")
+                closed += 1
+    return closed
 
 
 def _text(value: Any) -> str | None:
@@ -105,6 +157,7 @@ def _device(session: Session, auth: dict[str, Any], kind: DeviceKind,
         raise Refused(f"unauthorized: no valid token for {kind.value} {device_id!r}; "
                       f"get one with `antre device token {device_id or '<id>'}`")
     device.last_seen_at = now  # the devices page's "last seen"
+    request.environ[TOKEN_HASH] = device.token_hash  # closed if it changes (keep_presence)
     session.commit()
     return own(kind.value, device.id)
 

@@ -45,11 +45,10 @@ AGENT_STAMP = "antre.agent_seen_at"  # in the connection's environ: its last pre
 
 
 def register_agent_events() -> None:
-    """The agent's events. The disconnect handler is the hub's only one: a connection of
-    another kind that needs one is added here by kind."""
+    """The agent's events (its disconnect is told by `connections`, which has the hub's one
+    disconnect handler)."""
     socketio.on_event("print_result", _on_print_result)
     socketio.on_event("printer_status", _on_printer_status)
-    socketio.on_event("disconnect", _on_disconnect)
 
 
 def send_jobs(session: Session, tickets: Iterable[Ticket]) -> None:
@@ -193,7 +192,8 @@ def _on_printer_status(data: Any = None) -> None:
         _tell_staff(session, device, now)
 
 
-def _on_disconnect(reason: Any = None) -> None:
+def agent_disconnected() -> None:
+    """This connection closed: if it was a print agent, the kiosk's agent may be gone."""
     kiosk_id = _agent_kiosk()
     if kiosk_id is None:
         return

@@ -20,6 +20,7 @@ from sqlalchemy.orm.util import identity_key
 from queue_server import changes, context
 from queue_server.changes import Change, TicketChange
 from queue_server.extensions import socketio
+from queue_server.hub.presence import Presence
 from queue_server.hub.publication import Layout, Publication, read_layout
 from queue_server.hub.rooms import Message, Subscription, fan_out, own, room
 from queue_server.hub.sequences import Sequences
@@ -49,9 +50,11 @@ class Hub:
     costs one `queue_changed` per service, not one per ticket.
     """
 
-    def __init__(self, state: Runtime, sequences: Sequences, coalesce_s: float = 0.0) -> None:
+    def __init__(self, state: Runtime, sequences: Sequences, presence: Presence,
+                 coalesce_s: float = 0.0) -> None:
         self.state = state
         self.sequences = sequences
+        self.presence = presence  # which devices are connected, on every process
         self.coalesce_s = coalesce_s
         # One process hands out a room's numbers and emits them in the same order.
         self._sending = threading.Lock()

@@ -18,10 +18,6 @@ from queue_server.readmodels.kiosks import agent_view, kiosk_view
 from queue_server.readmodels.tickets import ticket_view
 from queue_server.survey.answering import screen_snapshot
 
-# Where the hub keeps the moment a connection began, in its environ (the devices page's
-# "connected since").
-CONNECTED_AT = "antre.connected_at"
-
 # (session, now, hall, key, language) -> the snapshot's body; the key is the device, ticket,
 # counter or user id of the connection.
 View = Callable[[Session, datetime, HallConfig, str, str], dict[str, Any]]

@@ -7,7 +7,12 @@ import io
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
+
 from queue_server.extensions import socketio
+from queue_server.hub.connections import close_revoked
+from queue_server.hub.publisher import HUB
+from queue_server.models import Device
 from tests.api.conftest import Api
 
 
@@ -138,3 +143,21 @@ def test_a_connected_device_says_since_when_and_a_gone_one_when_last_seen(api: A
     gone = aula()
     assert (gone["connections"], gone["connected_since"]) == (0, None)
     assert datetime.fromisoformat(gone["last_seen_at"]) == connected_at + timedelta(minutes=5)
+
+
+def test_a_connection_whose_token_changed_elsewhere_is_closed(api: Api) -> None:
+    """Another process revoked the token while the message queue missed the disconnect: this
+    process's own check (every few seconds under `antre serve`) closes the connection."""
+    display = socketio.test_client(api.app, auth={"display": "aula", "token": api.tokens["aula"]})
+    kiosk = socketio.test_client(api.app,
+                                 auth={"kiosk": "kiosk-1", "token": api.tokens["kiosk-1"]})
+    hub = api.app.extensions[HUB]
+    with hub.state.sessions() as session:
+        assert close_revoked(session, hub.presence) == 0  # nothing changed: nobody goes
+        session.execute(update(Device).where(Device.id == "aula").values(token_hash=None))
+        session.commit()
+        assert close_revoked(session, hub.presence) == 1
+    assert not display.is_connected() and kiosk.is_connected()
+    assert set(hub.presence.local()) == {"kiosk:kiosk-1"}
+    kiosk.disconnect()
+    assert hub.presence.local() == {}

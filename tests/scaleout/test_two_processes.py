@@ -238,3 +238,36 @@ def test_two_processes_started_at_once_on_an_empty_database_both_come_up(
         for server in servers:
             server.stop()
         _forget_antre_keys()
+
+
+def _devices(url: str, token: str) -> dict[str, dict[str, Any]]:
+    request = urllib.request.Request(f"{url}/api/v1/admin/devices",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=WAIT_S) as answer:
+        return {device["id"]: device for device in json.loads(answer.read())["devices"]}
+
+
+def test_the_devices_page_sees_and_revokes_a_display_held_by_the_other_process(
+        pair: Pair) -> None:
+    dropped = threading.Event()
+    events: queue.Queue[tuple[str, Any, float]] = queue.Queue()
+    display = _display(pair.second.url, "aula", pair.tokens["aula"], events)
+    display.on("disconnect", lambda *reason: dropped.set())
+    try:
+        _next(events, "snapshot")
+        # Asked of process A, which holds none of the display's connections.
+        aula = _devices(pair.first.url, pair.tokens["admin"])["aula"]
+        assert aula["connections"] == 1 and aula["connected_since"] is not None
+
+        sent = time.monotonic()
+        status, _ = _post(f"{pair.first.url}/api/v1/admin/devices/aula/revoke",
+                          pair.tokens["admin"])
+        assert status == 200
+        assert dropped.wait(ARRIVAL_S), "the display on process B was not disconnected"
+        assert time.monotonic() - sent < ARRIVAL_S
+        for server in (pair.first, pair.second):
+            assert _devices(server.url, pair.tokens["admin"])["aula"]["connections"] == 0
+        with pytest.raises(socketio.exceptions.ConnectionError):  # its old token stays out
+            _display(pair.second.url, "aula", pair.tokens["aula"], events)
+    finally:
+        display.disconnect()
