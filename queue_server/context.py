@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy.orm import Session
 
 from queue_server import changes
+from queue_server.db import CALLER_ADDRESS
 from queue_server.runtime import Runtime
 
 EXTENSION = "antre"
@@ -33,6 +34,8 @@ def db() -> Session:
     """The request's session, closed at teardown; views commit their own writes."""
     if "db" not in g:
         g.db = runtime().sessions()
+        if has_request_context():
+            g.db.info[CALLER_ADDRESS] = request.remote_addr
     session: Session = g.db
     return session
 

@@ -11,6 +11,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# In a session's info: the network address of whoever the session works for (a request's
+# client), kept on the ticket and counter events a staff member causes, for the audit log.
+CALLER_ADDRESS = "antre.caller_address"
 
 
 def make_engine(url: str, *, single_connection: bool = False) -> Engine:
@@ -53,6 +56,12 @@ def _tune_sqlite(engine: Engine) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def staff_address(session: Session, user_id: int | None) -> str | None:
+    """The address to keep on an event: the caller's, when a staff member caused it (a
+    visitor's or a kiosk's is not kept)."""
+    return session.info.get(CALLER_ADDRESS) if user_id is not None else None
 
 
 def take_startup_lock(connection: Connection) -> None:

@@ -371,6 +371,7 @@ class TicketEvent(Base):
     counter_id: Mapped[str | None] = mapped_column(ForeignKey("counters.id"))
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    address: Mapped[str | None] = mapped_column(String(64))  # the staff member's, for the audit
 
 
 class CounterEvent(Base):
@@ -384,6 +385,7 @@ class CounterEvent(Base):
     at: Mapped[datetime] = mapped_column(index=True)  # reports read a time range
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(64))  # the staff member's, for the audit
 
 
 class WebhookDelivery(Base):

@@ -2,9 +2,9 @@
 
 Administration actions (people, devices, settings) are written here; ticket transitions
 (`TicketEvent`), today's operations (`ServiceDayEvent`) and counters opened, paused and closed
-(`CounterEvent`) already keep who, when and why, so reading the log merges the four into one
-list of lines (`AuditEntryOut`, as the API answers them). Ticket and counter events keep no
-address: their lines name the counter instead.
+(`CounterEvent`) already keep who, when, why and, when a staff member acted, from which
+address, so reading the log merges the four into one list of lines (`AuditEntryOut`, as the
+API answers them).
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def read(session: Session, timezone: str, wanted: Filter) -> list[AuditEntryOut]
             select(Counter, Agency).join(Agency, Counter.agency_id == Agency.id))}
         found += [line(change.at, Kind.OPERATIONS, f"counter.{change.state.value}",
                        change.counter_id, change.user_id, [counters.get(change.counter_id, "?")],
-                       {"reason": change.reason} if change.reason else {})
+                       {"reason": change.reason} if change.reason else {}, change.address)
                   for change in _between(session, CounterEvent, start, end)]
     if Kind.TICKETS in kinds:
         for ticket_event in _between(session, TicketEvent, start, end):
@@ -121,7 +121,7 @@ def read(session: Session, timezone: str, wanted: Filter) -> list[AuditEntryOut]
                        "counter": ticket_event.counter_id, **ticket_event.data}
             found.append(line(ticket_event.at, Kind.TICKETS, f"ticket.{ticket_event.kind}",
                               str(ticket_event.ticket_id), ticket_event.user_id, [agency],
-                              changes))
+                              changes, ticket_event.address))
     kept = [entry for entry in found if _matches(entry, wanted)]
     # Newest first; of two at the same moment, the one written later first.
     return sorted(kept, key=lambda entry: entry.at)[::-1]

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from queue_server import changes
+from queue_server.db import staff_address
 from queue_server.models import Site, Ticket, TicketEvent, TicketStatus
 from queue_server.queue.catalog import SiteRules, catalog
 
@@ -64,7 +65,7 @@ def record(session: Session, ticket: Ticket, kind: str, now: datetime, *,
     """Append the event of one transition; `from_status` is the status the ticket left."""
     event = TicketEvent(ticket_id=ticket.id, kind=kind, at=now, status=from_status,
                         user_id=user_id, counter_id=counter_id, service_id=ticket.service_id,
-                        data=data)
+                        data=data, address=staff_address(session, user_id))
     session.add(event)
     return event
 

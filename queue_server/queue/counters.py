@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
+from queue_server.db import staff_address
 from queue_server.models import (
     ACTIVE_STATUSES,
     Counter,
@@ -128,7 +129,7 @@ def _set_state(session: Session, counter: Counter, state: CounterState, now: dat
     counter.state = state
     counter.state_changed_at = now
     session.add(CounterEvent(counter_id=counter.id, state=state, at=now, user_id=user_id,
-                             reason=reason))
+                             reason=reason, address=staff_address(session, user_id)))
 
 
 def open_counter(session: Session, now: datetime, counter_id: str, user_id: int) -> Counter:

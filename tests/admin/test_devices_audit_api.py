@@ -116,9 +116,26 @@ def test_counters_opened_and_closed_are_in_the_log_with_their_reason(api: Api) -
         ("counter.closed", "L1", "sari"), ("counter.open", "L1", "ayu")]
     assert theirs[0]["changes"] == {"reason": "Ditinggal tanpa ditutup"}
     assert theirs[0]["agencies"] == ["DUKCAPIL"]
+    assert {e["address"] for e in theirs} == {"127.0.0.1"}  # where each acted from
     polres = client.get("/api/v1/admin/audit?agency=POLRES&person=budi",
                         headers=api.bearer("admin")).get_json()["entries"]
     assert [e["action"] for e in polres] == ["counter.open"]
+
+
+def test_a_ticket_transition_keeps_the_officers_address_and_not_the_kiosks(api: Api) -> None:
+    api.issue("KTP")
+    client = api.client()
+    assert client.post("/api/v1/counters/L1/open", headers=api.bearer("ayu"), json={},
+                       environ_base={"REMOTE_ADDR": "10.0.0.21"}).status_code == 200
+    called = client.post("/api/v1/counters/L1/call-next", headers=api.bearer("ayu"), json={},
+                         environ_base={"REMOTE_ADDR": "10.0.0.21"})
+    assert called.status_code == 200, called.get_json()
+    entries = client.get("/api/v1/admin/audit?kind=tickets",
+                         headers=api.bearer("admin")).get_json()["entries"]
+    by_action = {e["action"]: e for e in entries}
+    assert by_action["ticket.called"]["person"] == "ayu"
+    assert by_action["ticket.called"]["address"] == "10.0.0.21"
+    assert by_action["ticket.issued"]["address"] is None  # a kiosk's, not a staff action
 
 
 def test_a_connected_device_says_since_when_and_a_gone_one_when_last_seen(api: Api) -> None:
