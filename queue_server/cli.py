@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,6 +61,11 @@ def serve(host: str, port: int) -> None:
             click.echo(f"{error.path}: {problem}", err=True)
         sys.exit(1)
     click.echo(f"Antre serving on http://{host}:{port}")
+    # The app's objects from its start (SQLAlchemy's mappers and caches, Flask, pydantic's
+    # models, the config) live as long as the process. Frozen, Python's full collections no
+    # longer walk them: under issuing at 8 kiosks these pauses took 80-100 ms each, every few
+    # seconds, stopping every request, call and display write of the process; now about 3 ms.
+    gc.freeze()
     serve_forever(app, host, port)
 
 

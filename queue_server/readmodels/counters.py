@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import CompoundSelect, Row, bindparam, func, null, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from queue_server.config import HallConfig
@@ -52,28 +52,32 @@ def _item(ticket: Ticket | Row[Any], service: str, now: datetime) -> QueueItem:
         slot_start=ticket.slot_start)
 
 
+# The columns of a counter's lists: what the answer shows, not whole tickets.
+_SHOWN = (Ticket.id, Ticket.code, Ticket.service_id, Ticket.priority, Ticket.priority_reason,
+          Ticket.status, Ticket.issued_at, Ticket.print_status, Ticket.channel,
+          Ticket.slot_start, Ticket.call_count, Ticket.called_at, Ticket.started_at)
+
+
 @lru_cache(maxsize=1)
-def _counter_lists() -> Select[Any]:
-    """A counter's tickets today: its waiting line (the services it serves), its called or
-    serving ticket and its parked ones; the first WAITING_SHOWN of each status in the waiting
-    order, each row with how many of its status there are (`of_status`). Only the columns
-    the answer shows, not whole tickets; built once, with bound values."""
-    ranked = (
-        select(Ticket.id, Ticket.code, Ticket.service_id, Ticket.priority,
-               Ticket.priority_reason, Ticket.status, Ticket.issued_at, Ticket.print_status,
-               Ticket.channel, Ticket.slot_start, Ticket.call_count, Ticket.called_at,
-               Ticket.started_at,
-               func.row_number().over(partition_by=Ticket.status,
-                                      order_by=waiting_order()).label("place"),
-               func.count().over(partition_by=Ticket.status).label("of_status"))
-        .where(Ticket.service_day == bindparam("day", type_=Ticket.service_day.type), (
-            (Ticket.status == TicketStatus.WAITING)
-            & Ticket.service_id.in_(bindparam("services", expanding=True)))
-            | ((Ticket.counter_id == bindparam("counter"))
-               & Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING,
-                                    TicketStatus.PARKED])))
-        .subquery())
-    return select(ranked).where(ranked.c.place <= WAITING_SHOWN).order_by(ranked.c.place)
+def _counter_lists() -> CompoundSelect:
+    """A counter's tickets today: the first WAITING_SHOWN of its waiting line (the services
+    it serves) in the waiting order, each row with how many wait in all (`of_status`); then
+    its called or serving ticket and its first parked ones. Each part reads its own index
+    range up to its limit: one window over the day's tickets, numbering and sorting the
+    whole line, cost 10 ms with 2,000 waiting. Built once, with bound values."""
+    day = bindparam("day", type_=Ticket.service_day.type)
+    in_line = ((Ticket.status == TicketStatus.WAITING)
+               & Ticket.service_id.in_(bindparam("services", expanding=True))
+               & (Ticket.service_day == day))
+    waiting_total = select(func.count()).select_from(Ticket).where(in_line).scalar_subquery()
+    first_waiting = (select(*_SHOWN, waiting_total.label("of_status")).where(in_line)
+                     .order_by(*waiting_order()).limit(WAITING_SHOWN).subquery())
+    at_counter = Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING])
+    own = (select(*_SHOWN, null().label("of_status"))
+           .where(Ticket.counter_id == bindparam("counter"), Ticket.service_day == day,
+                  at_counter | (Ticket.status == TicketStatus.PARKED))
+           .order_by(at_counter.desc(), *waiting_order()).limit(WAITING_SHOWN + 1).subquery())
+    return union_all(select(first_waiting), select(own))
 
 
 def counter_out(session: Session, now: datetime, counter: Counter) -> CounterOut:
