@@ -112,18 +112,19 @@ def main(argv: list[str] | None = None) -> int:
                 scaleout(root / "scaleout", options))
         else:
             results.notes.append(f"Scale-out part not run: {why_not}.")
+    if "wrk" in args.parts:  # issue #17's floor for issuing, with a native load generator
+        say("issue throughput with wrk beside the bare number + insert floor")
+        results.wrk = issue_wrk.measure(options.issue_s, options.kiosks,
+                                        postgres=scaleout_available() is None)
+    if "storm" in args.parts:
+        say(f"reconnect storm: {options.clients} displays after a restart")
+        results.storm = storm.measure(options.clients)
     loads.append(report.load_average())
     report.write(args.out, results, options, report.machine(), command, started_at,
                  (loads[0], loads[1]), time.monotonic() - started)
-    if "reports" in args.parts:  # writes its own section of the same file
+    if "reports" in args.parts:  # its own section of the same file, kept when not run
         say("reports on a year of history (SQLite)")
         reports_bench.run(args.out)
-    if "wrk" in args.parts:  # its own section too: issue #17's floor for issuing
-        say("issue throughput with wrk beside the bare number + insert floor")
-        issue_wrk.run(args.out, seconds=options.issue_s, connections=options.kiosks)
-    if "storm" in args.parts:  # its own section: displays coming back after a restart
-        say(f"reconnect storm: {options.clients} displays after a restart")
-        storm.run(args.out, options.clients)
     say(f"wrote {args.out} in {(time.monotonic() - started) / 60:.1f} min")
     return 0
 

@@ -34,6 +34,7 @@ from bench.halls import (
     prepare_hall,
     sqlite_url,
 )
+from tests.support.rows import RowCountingCursor
 
 SAMPLES = 15
 
@@ -44,32 +45,9 @@ class Tally:
     statements: int = 0
     rows: int = 0
 
-
-class _CountingCursor:
-    """The DBAPI cursor, counting the rows fetched through it."""
-
-    def __init__(self, cursor: Any, tally: Tally) -> None:
-        self._cursor, self._tally = cursor, tally
-
-    def _fetched(self, rows: list[Any]) -> list[Any]:
-        if self._tally.counting:
-            self._tally.rows += len(rows)
-        return rows
-
-    def fetchone(self) -> Any:
-        row = self._cursor.fetchone()
-        if row is not None:
-            self._fetched([row])
-        return row
-
-    def fetchmany(self, *args: Any) -> Any:
-        return self._fetched(self._cursor.fetchmany(*args))
-
-    def fetchall(self) -> Any:
-        return self._fetched(self._cursor.fetchall())
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cursor, name)
+    def fetched(self, rows: int) -> None:
+        if self.counting:
+            self.rows += rows
 
 
 def measure() -> dict[str, tuple[float, float, float]]:
@@ -92,7 +70,7 @@ def measure() -> dict[str, tuple[float, float, float]]:
 
     def on_executed(_conn: Any, _cursor: Any, _statement: str, _parameters: Any,
                     context: Any, _many: bool) -> None:
-        context.cursor = _CountingCursor(context.cursor, tally)  # the result reads from it
+        context.cursor = RowCountingCursor(context.cursor, tally.fetched)  # results read it
 
     flush = hub.flush
 

@@ -13,14 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from bench.halls import POSTGRES_URL, REDIS_URL, ROOT
+from bench.issue_wrk import P99_BUDGET_MS, RATIO_BUDGET
 from bench.profile import Profile
+from bench.reports import END as REPORTS_END
+from bench.reports import START as REPORTS_BEGIN
 from bench.scenarios import IssueResult, LatencyResult, Options, Results
+from bench.storm import BUDGET_S as STORM_BUDGET_S
+from bench.storm import met as storm_met
+from bench.storm import section as storm_section
 
 BEGIN, END = "<!-- ANALYSIS -->", "<!-- /ANALYSIS -->"
 PACKAGES = ("flask", "flask-socketio", "python-socketio", "python-engineio", "gevent",
             "gevent-websocket", "sqlalchemy", "psycopg", "redis", "pydantic")
 P50_BUDGET, P99_BUDGET = 1.3, 1.5
-ISSUE_RATE_BUDGET, ISSUE_P99_BUDGET_MS = 200, 100
 MEMORY_BUDGET_MB = 250
 
 
@@ -113,18 +118,27 @@ def _budget_rows(results: Results) -> list[str]:
             rows.append(f"| call → {antre['clients']} displays, {key} | ≤ {budget}× the floor "
                         f"| {_ms(antre[key])} vs {_ms(bare[key])} = **{ratio:.2f}×** | "
                         f"{_verdict(ratio <= budget)} |")
+    wrk = results.wrk
+    for side in wrk.sides if wrk is not None else []:
+        rows.append(f"| issue, {side.title} (wrk) | "
+                    f"≥ {RATIO_BUDGET}× the floor | {side.antre['rate']:.0f}/s vs "
+                    f"{side.floor['rate']:.0f}/s = **{side.ratio:.2f}×** | "
+                    f"{_verdict(side.ratio >= RATIO_BUDGET)} |")
+        rows.append(f"| issue p99, {side.title} (wrk) | ≤ {P99_BUDGET_MS} ms | "
+                    f"{_ms(side.antre['p99_ms'])} (floor {_ms(side.floor['p99_ms'])}) | "
+                    f"{_verdict(side.antre['p99_ms'] <= P99_BUDGET_MS)} |")
     if results.issue is not None:
         run = results.issue.run
-        rows.append(f"| issue, {run['kiosks']} kiosks, SQLite | ≥ {ISSUE_RATE_BUDGET}/s | "
-                    f"{run['per_s']:.0f}/s (with a whole core: "
-                    f"{results.issue.per_cpu_second:.0f}/s) | "
-                    f"{_verdict(run['per_s'] >= ISSUE_RATE_BUDGET)} |")
-        rows.append(f"| issue latency p99 | ≤ {ISSUE_P99_BUDGET_MS} ms | {_ms(run['p99'])} | "
-                    f"{_verdict(run['p99'] <= ISSUE_P99_BUDGET_MS)} |")
         ok = run["unique"] and run["gapless"] and results.issue.stored_gapless
         rows.append(f"| numbers unique and gapless | always | "
                     f"{'yes' if ok else 'NO'} ({results.issue.stored} stored) | "
                     f"{_verdict(ok)} |")
+    if results.storm is not None:
+        storm = results.storm
+        rows.append(f"| reconnect storm: {storm.displays} displays back, fresh snapshot, no "
+                    f"missed call | ≤ {STORM_BUDGET_S:.0f} s | {storm.back_s:.1f} s, "
+                    f"{storm.missed} missed, {storm.not_back} not back | "
+                    f"{_verdict(storm_met(storm))} |")
     if results.memory is not None:
         memory = results.memory
         megabytes = memory.antre_loaded_mib * 1.048576
@@ -201,12 +215,13 @@ def _anatomy_table(anatomy: Any) -> list[str]:
     return rows
 
 
-def _kept_analysis(path: Path) -> str:
+def _kept(path: Path, begin: str, end: str) -> str | None:
+    """The previous file's part between these markers (the markers included), if any."""
     if path.exists():
         text = path.read_text()
-        if BEGIN in text and END in text:
-            return text[text.index(BEGIN):text.index(END) + len(END)]
-    return f"{BEGIN}\n_No analysis written yet._\n{END}"
+        if begin in text and end in text:
+            return text[text.index(begin):text.index(end) + len(end)]
+    return None
 
 
 def write(path: Path, results: Results, options: Options, facts: dict[str, str],
@@ -281,7 +296,14 @@ def write(path: Path, results: Results, options: Options, facts: dict[str, str],
                   " KiB |", ""]
     if results.notes:
         lines += ["## Notes from this run", "", *(f"- {note}" for note in results.notes), ""]
-    lines += ["## Analysis", "", _kept_analysis(path), "",
+    if results.wrk is not None:
+        lines += [results.wrk.section()]
+    if results.storm is not None:
+        lines += [storm_section(results.storm)]
+    # The reports' section takes minutes to make: kept until that part runs again.
+    lines += [kept, ""] if (kept := _kept(path, REPORTS_BEGIN, REPORTS_END)) else []
+    analysis = _kept(path, BEGIN, END) or f"{BEGIN}\n_No analysis written yet._\n{END}"
+    lines += ["## Analysis", "", analysis, "",
               "## Machine", "", *(f"- {key}: {value}" for key, value in facts.items()), "",
               "## How to run", "", "```sh", "make bench            # = .venv/bin/python -m bench",
               "```", "",

@@ -8,7 +8,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench import halls
 from bench.halls import COUNTER, DISPLAY, KIOSK, OFFICER, SERVICE, Hall
@@ -24,6 +24,10 @@ from bench.load import (
 from bench.profile import Profile, Recorder, py_spy
 from bench.wire import HttpClient
 from tests.support.servers import LiveServer
+
+if TYPE_CHECKING:  # both import this module
+    from bench.issue_wrk import WrkRun
+    from bench.storm import StormResult
 
 WARMUP_CALLS = 3
 
@@ -95,6 +99,8 @@ class Results:
     scaleout_latency: LatencyResult | None = None
     scaleout_issue: IssueResult | None = None
     anatomy: Any = None
+    wrk: WrkRun | None = None
+    storm: StormResult | None = None
     notes: list[str] = field(default_factory=list)
 
 

@@ -162,8 +162,11 @@ async def storm(directory: Path, count: int) -> StormResult:
 START, END = "<!-- storm:start -->", "<!-- storm:end -->"
 
 
+def met(result: StormResult) -> bool:
+    return result.back_s <= BUDGET_S and result.missed == 0 and result.not_back == 0
+
+
 def section(result: StormResult) -> str:
-    met = result.back_s <= BUDGET_S and result.missed == 0 and result.not_back == 0
     return "\n".join([
         START, f"## Reconnect storm: {result.displays} displays after a restart, SQLite", "",
         "`python -m bench.storm`: one `antre serve`, the displays connected, then the server "
@@ -181,17 +184,12 @@ def section(result: StormResult) -> str:
         f"{result.back_s:.1f} s | {result.missed} | {result.not_back} | "
         f"{result.attempts_p50:.0f} / {result.attempts_max} |", "",
         f"Budget: all back with a fresh snapshot and no missed call within {BUDGET_S:.0f} s: "
-        f"**{'met' if met else 'missed'}**.", END, ""])
+        f"**{'met' if met(result) else 'missed'}**.", END, ""])
 
 
-def run(out: Path | None, displays: int = 500) -> str:
-    """Measure the storm and write (or only return) its section."""
+def measure(displays: int = 500) -> StormResult:
     with tempfile.TemporaryDirectory(prefix="antre-storm-") as temporary:
-        result = asyncio.run(storm(Path(temporary), displays))
-    block = section(result)
-    if out is not None:
-        write_section(out, block, START, END)
-    return block
+        return asyncio.run(storm(Path(temporary), displays))
 
 
 def main() -> int:
@@ -200,7 +198,10 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None,
                         help="write the section into this file (docs/benchmarks.md)")
     args = parser.parse_args()
-    print(run(args.out, args.displays))
+    block = section(measure(args.displays))
+    if args.out is not None:
+        write_section(args.out, block, START, END)
+    print(block)
     return 0
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from queue_server import signin
@@ -130,8 +131,7 @@ def device_by_token(session: Session, token: str | None, *, kind: DeviceKind | N
     """The active device this token belongs to (optionally of a kind, or a given id)."""
     if not token:
         return None
-    device = session.scalar(select(Device).where(Device.token_hash == hash_token(token),
-                                                 Device.active))
+    device = session.scalar(_device_by_hash(), {"hash": hash_token(token)})
     if device is None or (kind is not None and device.kind is not kind):
         return None
     if device_id is not None and device.id != device_id:
@@ -144,6 +144,18 @@ def user_by_token(session: Session, token: str | None) -> User | None:
     them: joined here, not one more query later)."""
     if not token:
         return None
-    return session.scalars(
-        select(User).where(User.token_hash == hash_token(token), User.active)
-        .options(joinedload(User.agencies))).unique().one_or_none()
+    return session.scalars(_user_by_hash(), {"hash": hash_token(token)}).unique() \
+        .one_or_none()
+
+
+# Built once with a bound hash: every kiosk and officer request starts with one of these, and
+# building a statement and its cache key cost more Python than running it.
+@lru_cache(maxsize=1)
+def _device_by_hash() -> Select[Device]:
+    return select(Device).where(Device.token_hash == bindparam("hash"), Device.active)
+
+
+@lru_cache(maxsize=1)
+def _user_by_hash() -> Select[User]:
+    return (select(User).where(User.token_hash == bindparam("hash"), User.active)
+            .options(joinedload(User.agencies)))

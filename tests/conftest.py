@@ -12,7 +12,15 @@ import pytest
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.halls import Hall, prepare_hall, write_hall_yaml
 from tests.support.postgres import postgres_schema
-from tests.support.servers import LiveServer, ServedHall, antre_env, serve_hall, start_server
+from tests.support.redis import OwnRedis
+from tests.support.servers import (
+    LiveServer,
+    ServedHall,
+    antre_env,
+    free_port,
+    serve_hall,
+    start_server,
+)
 
 # The modules that share the local Redis's numbered databases (and clear their antre:* keys):
 # `make test` runs two pytest workers, and these must never run beside each other.
@@ -87,3 +95,12 @@ def served_hall(tmp_path: Path) -> Iterator[ServedHall]:
     served = serve_hall(tmp_path)
     yield served
     served.server.stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
+    """A redis-server of the test's own (tests/support/redis.py), gone afterwards."""
+    server = OwnRedis(free_port(), tmp_path)
+    server.start()
+    yield server
+    server.kill()

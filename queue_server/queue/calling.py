@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from queue_server.models import Counter, Service, Ticket, TicketStatus
@@ -115,19 +116,26 @@ def _call_next(session: Session, now: datetime, counter: Counter,
     # Not flushed first: what this transaction changed so far (a finished ticket) is not
     # waiting either way, and its rows then go in one flush with the call's.
     with session.no_autoflush:
-        ticket = session.scalar(
-            select(Ticket)
-            .where(Ticket.status == TicketStatus.WAITING,
-                   Ticket.service_id.in_(_served_ids(session, counter)),
-                   Ticket.service_day == service_day(rules, now))
-            .order_by(*waiting_order(regular_first=regular_first))
-            .limit(1)
-            .with_for_update(skip_locked=True)
-            .execution_options(populate_existing=True))
+        ticket = session.scalar(_first_waiting(regular_first), {
+            "services": _served_ids(session, counter), "day": service_day(rules, now)})
     if ticket is None:
         return None
     with_service(session, ticket)
     return _mark_called(session, now, ticket, counter, user_id)
+
+
+@lru_cache(maxsize=2)
+def _first_waiting(regular_first: bool) -> Select[Ticket]:
+    """The first waiting ticket of a counter's services, locked where the database can;
+    built once per order with bound values."""
+    return (select(Ticket)
+            .where(Ticket.status == TicketStatus.WAITING,
+                   Ticket.service_id.in_(bindparam("services", expanding=True)),
+                   Ticket.service_day == bindparam("day", type_=Ticket.service_day.type))
+            .order_by(*waiting_order(regular_first=regular_first))
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True))
 
 
 def _lock_ticket(session: Session, ticket_id: int) -> Ticket:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import event, select
+from sqlalchemy import Select, bindparam, event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from queue_server.db import staff_address
@@ -33,6 +34,17 @@ LOCKED = "antre.locked_counters"  # in session.info: counters this transaction h
 ACTIVE_AT_LOCK = "antre.active_at_lock"
 
 
+@lru_cache(maxsize=1)
+def _counter_with_active() -> Select[Counter, Ticket]:
+    """A counter, locked, with its called or serving ticket; built once (bound id)."""
+    return (select(Counter, Ticket)
+            .outerjoin(Ticket, (Ticket.counter_id == Counter.id)
+                       & Ticket.status.in_(ACTIVE_STATUSES))
+            .where(Counter.id == bindparam("counter"))
+            .with_for_update(of=Counter)
+            .execution_options(populate_existing=True))
+
+
 def lock_counter(session: Session, counter_id: str) -> Counter:
     """Load a counter and hold its row for this transaction, so that two presses at one
     counter (two tabs, a double click) are applied one after the other.
@@ -45,13 +57,7 @@ def lock_counter(session: Session, counter_id: str) -> Counter:
     locked: set[str] = session.info.setdefault(LOCKED, set())
     if counter_id in locked:
         return find_counter(session, counter_id)
-    row = session.execute(
-        select(Counter, Ticket)
-        .outerjoin(Ticket, (Ticket.counter_id == Counter.id)
-                   & Ticket.status.in_(ACTIVE_STATUSES))
-        .where(Counter.id == counter_id)
-        .with_for_update(of=Counter)
-        .execution_options(populate_existing=True)).first()
+    row = session.execute(_counter_with_active(), {"counter": counter_id}).first()
     counter = _active(row[0] if row else None, counter_id)
     locked.add(counter_id)
     session.info.setdefault(ACTIVE_AT_LOCK, {})[counter_id] = row[1] if row else None

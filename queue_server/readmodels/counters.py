@@ -8,7 +8,17 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Row, bindparam, func, null, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    CompoundSelect,
+    Row,
+    bindparam,
+    cast,
+    func,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from queue_server.config import HallConfig
@@ -73,7 +83,7 @@ def _counter_lists() -> CompoundSelect:
     first_waiting = (select(*_SHOWN, waiting_total.label("of_status")).where(in_line)
                      .order_by(*waiting_order()).limit(WAITING_SHOWN).subquery())
     at_counter = Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING])
-    own = (select(*_SHOWN, null().label("of_status"))
+    own = (select(*_SHOWN, cast(null(), BigInteger).label("of_status"))  # typed for UNION
            .where(Ticket.counter_id == bindparam("counter"), Ticket.service_day == day,
                   at_counter | (Ticket.status == TicketStatus.PARKED))
            .order_by(at_counter.desc(), *waiting_order()).limit(WAITING_SHOWN + 1).subquery())

@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from queue_server.hub.publisher import HUB
 from tests.api.conftest import Api
+from tests.support.rows import RowCountingCursor
 
 
 @dataclass
@@ -21,36 +22,13 @@ class Counted:
     until_emit: int | None = None  # statements before the first Socket.IO emit
     paused: bool = False
 
+    def fetched(self, rows: int) -> None:
+        if not self.paused:
+            self.rows += rows
+
     def __str__(self) -> str:
         return "\n".join(f"{n:2}. {s.split(chr(10))[0][:150]}"
                          for n, s in enumerate(self.statements, 1))
-
-
-class _CountingCursor:
-    """The DBAPI cursor, counting the rows fetched through it."""
-
-    def __init__(self, cursor: Any, counted: Counted) -> None:
-        self._cursor, self._counted = cursor, counted
-
-    def _fetched(self, rows: list[Any]) -> list[Any]:
-        if not self._counted.paused:
-            self._counted.rows += len(rows)
-        return rows
-
-    def fetchone(self) -> Any:
-        row = self._cursor.fetchone()
-        if row is not None:
-            self._fetched([row])
-        return row
-
-    def fetchmany(self, *args: Any) -> Any:
-        return self._fetched(self._cursor.fetchmany(*args))
-
-    def fetchall(self) -> Any:
-        return self._fetched(self._cursor.fetchall())
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cursor, name)
 
 
 @contextmanager
@@ -66,7 +44,7 @@ def counting(api: Api) -> Iterator[Counted]:
     def on_executed(_conn: Any, _cursor: Any, _statement: str, _parameters: Any,
                     context: Any, _many: bool) -> None:
         # The result reads its rows from the context's cursor after this event.
-        context.cursor = _CountingCursor(context.cursor, counted)
+        context.cursor = RowCountingCursor(context.cursor, counted.fetched)
 
     def paused(function: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:

@@ -23,20 +23,12 @@ from tests.e2e.console.conftest import (
     wait_current,
 )
 from tests.e2e.console.test_overview import open_overview
-from tests.security.test_redis import OwnRedis
-from tests.support.servers import ServedHall, free_port, serve_hall
+from tests.support.redis import OwnRedis
+from tests.support.servers import ServedHall, serve_hall
 
 pytestmark = pytest.mark.browser
 
 DANGER = "rgb(179, 38, 30)"  # console.css --danger
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
-    server = OwnRedis(free_port(), tmp_path)
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture
