@@ -111,6 +111,10 @@ class Hub:
         elif calls and self.unannounced:
             heard = {call.ticket_id for call in calls}  # recalled since: no longer missed
             self.unannounced = [entry for entry in self.unannounced if entry[1] not in heard]
+        if calls and sent and self.coalesce_s > 0:
+            # Under gevent the displays' writers run only when this greenlet waits: they
+            # write the call now, before the officer's answer is built.
+            socketio.sleep(0)
         if self.coalesce_s <= 0:
             self.flush(found)
             return
