@@ -44,10 +44,16 @@ LONGEST_SHARE = 4.0
 
 
 @dataclass(frozen=True)
-class ServiceLoad:
-    waiting: int
+class Pace:
+    """How fast a service's line moves: its counters open now and minutes per visitor."""
+
     open_counters: int
     minutes_per_visitor: float
+
+
+@dataclass(frozen=True)
+class ServiceLoad(Pace):
+    waiting: int
 
 
 def _ahead(ticket: Ticket | _Rank) -> Select[int]:
@@ -118,8 +124,9 @@ def service_loads(session: Session, day: date,
         visits.setdefault(service_id, []).append((started, finished))
     return {
         service.id: ServiceLoad(
-            waiting.get(service.id, 0), open_counters.get(service.id, 0),
-            pace(_minutes(visits.get(service.id, [])), float(service.target_minutes)))
+            waiting=waiting.get(service.id, 0), open_counters=open_counters.get(service.id, 0),
+            minutes_per_visitor=pace(_minutes(visits.get(service.id, [])),
+                                     float(service.target_minutes)))
         for service in services}
 
 
@@ -139,37 +146,35 @@ class _Rank:
 
 
 @lru_cache(maxsize=1)
-def _place_and_load() -> Select[Any]:
+def _place_and_pace() -> Select[Any]:
     """The counts as scalar subqueries, joined to the recent visits (an outer join, so the
     counts come back when nobody was served yet). Built once, with bound values: building
-    it and its cache key for every ticket was half of an issue's Python."""
+    it and its cache key for every ticket was half of an issue's Python. The line's length
+    is not counted: the place and the pace are all a ticket's estimate needs, and each count
+    walks the line."""
     rank = _Rank()
     ids: BindParameter[Any] = bindparam("ids", expanding=True)
     day = rank.service_day
     counts = select(
         _ahead(rank).scalar_subquery().label("ahead"),
-        select(func.count()).select_from(Ticket).where(_waiting(ids, day))
-        .scalar_subquery().label("waiting"),
         select(func.count()).select_from(_SERVING).where(_open_counters(ids))
         .scalar_subquery().label("open"),
     ).subquery()
     recent = _recent_visits(ids, day)
-    return (select(counts.c.ahead, counts.c.waiting, counts.c.open, recent.c.started_at,
-                   recent.c.finished_at)
+    return (select(counts.c.ahead, counts.c.open, recent.c.started_at, recent.c.finished_at)
             .select_from(counts.outerjoin(recent, true())))
 
 
-def place_and_load(session: Session, ticket: Ticket) -> tuple[int, ServiceLoad]:
-    """A waiting ticket's place (how many are ahead) and its service's load, in one
-    statement: indexed counts and a bounded read, however long the line."""
-    rows = session.execute(_place_and_load(), {
+def place_and_pace(session: Session, ticket: Ticket) -> tuple[int, Pace]:
+    """A waiting ticket's place (how many are ahead) and its service's pace, in one
+    statement: an indexed count and a bounded read."""
+    rows = session.execute(_place_and_pace(), {
         "ids": [ticket.service_id], "service_id": ticket.service_id,
         "day": ticket.service_day, "priority": ticket.priority,
         "queue_key": ticket.queue_key, "ticket_id": ticket.id}).all()
-    ahead, waiting, open_counters = rows[0][:3]
+    ahead, open_counters = rows[0][:2]
     minutes = _minutes((started, finished) for *_, started, finished in rows)
-    return ahead, ServiceLoad(waiting, open_counters,
-                              pace(minutes, float(ticket.service.target_minutes)))
+    return ahead, Pace(open_counters, pace(minutes, float(ticket.service.target_minutes)))
 
 
 def pace(recent: list[float], target: float) -> float:
@@ -180,7 +185,7 @@ def pace(recent: list[float], target: float) -> float:
     return (sum(kept) + PRIOR_VISITS * target) / (len(kept) + PRIOR_VISITS)
 
 
-def estimated_wait_minutes(load: ServiceLoad, ahead: int) -> int | None:
+def estimated_wait_minutes(load: Pace, ahead: int) -> int | None:
     """Those ahead times the pace, shared by the counters serving the service now.
 
     None when no counter serves it now: no figure is honest then ("belum ada loket yang

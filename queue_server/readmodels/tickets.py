@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from queue_server.config import HallConfig
 from queue_server.models import Counter, Service, Ticket, TicketStatus
-from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, place_and_load
+from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, place_and_pace
 from queue_server.queue.order import RankKey, ranks_before, waiting_order
 from queue_server.readmodels.common import find_active
 from queue_server.readmodels.kiosks import print_message
@@ -30,8 +30,8 @@ def position(session: Session, ticket: Ticket) -> tuple[int, int | None]:
     None while no counter serving the service is open."""
     if ticket.status is not TicketStatus.WAITING:
         return 0, 0
-    ahead, load = place_and_load(session, ticket)
-    return ahead, estimated_wait_minutes(load, ahead)
+    ahead, pace = place_and_pace(session, ticket)
+    return ahead, estimated_wait_minutes(pace, ahead)
 
 
 def tracking_url(public_url: str, ticket: Ticket) -> str:
