@@ -46,7 +46,7 @@ run: setup voice
 test: setup browser voice
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2
 
 # wrk: the native load generator of the issue benchmark (issue #17), Debian's package.
 bench: setup

@@ -22,20 +22,28 @@ from tests.support.servers import (
     start_server,
 )
 
-# The modules that share the local Redis's numbered databases (and clear their antre:* keys):
-# `make test` runs two pytest workers, and these must never run beside each other.
+# The modules that share the local Redis server (its pub/sub channel and numbered databases,
+# whose antre:* keys they clear): under `make test`'s two workers they never run beside each
+# other.
 SHARED_REDIS = frozenset({
     "tests/printing/test_agent_scaleout.py", "tests/realtime/test_schedule_processes.py",
     "tests/realtime/test_sequence.py", "tests/scaleout/test_two_processes.py",
     "tests/security/test_redis.py"})
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `pytest -n 2 --dist loadgroup` (make test) a module's tests stay together on one
-    worker, in order, and the shared-Redis modules form one group run one after another."""
-    for item in items:
-        module = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group("redis" if module in SHARED_REDIS else module))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under `pytest -n 2` (make test) each module's tests go to one worker as a unit, in
+    order (its module-scoped fixtures are built once), and the shared-Redis modules form one
+    unit. Our own scheduler: xdist's `loadgroup` marks no longer take with pytest 9, whose
+    node ids xdist can no longer suffix with the group."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "shared-redis" if module in SHARED_REDIS else module
+
+    return ModuleScheduling(config, log)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
