@@ -31,6 +31,11 @@ SHARED_REDIS = frozenset({
     "tests/security/test_redis.py"})
 
 
+# Few tests that each run long (a whole schemathesis pass per identity): scheduled one by one,
+# so that they do not all land on one worker at the end of the run.
+EACH_ALONE = frozenset({"tests/fuzz/test_api_contract.py"})
+
+
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Under `pytest -n 2` (make test) each module's tests go to one worker as a unit, in
     order (its module-scoped fixtures are built once), and the shared-Redis modules form one
@@ -41,6 +46,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     class ModuleScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
+            if module in EACH_ALONE:
+                return nodeid
             return "shared-redis" if module in SHARED_REDIS else module
 
     return ModuleScheduling(config, log)
