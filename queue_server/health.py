@@ -17,6 +17,7 @@ from queue_server.api.auth import actor
 from queue_server.context import db, now, runtime
 from queue_server.extensions import socketio
 from queue_server.hub.publisher import hub
+from queue_server.settings import redis_url
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +82,10 @@ def _redis(url: str) -> redis.Redis:
 
 def message_queue_ok(url: str | None) -> bool | None:
     """Whether Redis answers (None without one: the embedded server needs none)."""
-    if not url or not url.startswith(("redis://", "rediss://")):
+    found = redis_url(url)
+    if found is None:
         return None
     try:
-        return bool(_redis(url).ping())
+        return bool(_redis(found).ping())
     except redis.RedisError:
         return False

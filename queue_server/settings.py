@@ -11,6 +11,14 @@ from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def redis_url(message_queue: str | None) -> str | None:
+    """The message queue's URL when it names a Redis server, through which the server
+    processes share their rooms' numbers, rate limits and device presence; else None."""
+    if message_queue and message_queue.startswith(("redis://", "rediss://")):
+        return message_queue
+    return None
+
+
 class Settings(BaseSettings):
     """One object for what differs between machines; tests build their own."""
 

@@ -16,6 +16,8 @@ from typing import Protocol, TypeVar
 
 import redis
 
+from queue_server.settings import redis_url
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -111,6 +113,5 @@ class FallbackWindows:
 
 
 def make_windows(message_queue: str | None) -> WindowCounter:
-    if message_queue and message_queue.startswith(("redis://", "rediss://")):
-        return FallbackWindows(RedisWindows(message_queue))
-    return MemoryWindows()
+    url = redis_url(message_queue)
+    return FallbackWindows(RedisWindows(url)) if url else MemoryWindows()

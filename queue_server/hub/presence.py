@@ -19,6 +19,8 @@ from typing import Protocol
 
 import redis
 
+from queue_server.settings import redis_url
+
 log = logging.getLogger(__name__)
 
 ALIVE_S = 30  # a process not heard of for this long is gone
@@ -138,6 +140,5 @@ class RedisPresence:
 
 
 def make_presence(message_queue: str | None) -> Presence:
-    if message_queue and message_queue.startswith(("redis://", "rediss://")):
-        return RedisPresence(message_queue)
-    return MemoryPresence()
+    url = redis_url(message_queue)
+    return RedisPresence(url) if url else MemoryPresence()

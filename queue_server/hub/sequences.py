@@ -21,6 +21,8 @@ from typing import NamedTuple, Protocol
 
 import redis
 
+from queue_server.settings import redis_url
+
 MAX_ROOMS = 50_000  # a room a day per ticket adds up on a server left running for months
 # A room silent this long starts a new epoch on Redis; its clients resync.
 REDIS_TTL_S = 3 * 24 * 3600
@@ -125,6 +127,5 @@ class RedisSequences:
 
 
 def make_sequences(message_queue: str | None) -> Sequences:
-    if message_queue and message_queue.startswith(("redis://", "rediss://")):
-        return RedisSequences(message_queue)
-    return MemorySequences()
+    url = redis_url(message_queue)
+    return RedisSequences(url) if url else MemorySequences()
