@@ -67,9 +67,17 @@ class Side:
     def ratio(self) -> float:
         return self.antre["rate"] / self.floor["rate"]
 
+    @property
+    def rate_met(self) -> bool:
+        return self.ratio >= RATIO_BUDGET
+
+    @property
+    def p99_met(self) -> bool:
+        return self.antre["p99_ms"] <= P99_BUDGET_MS
+
     def verdict(self) -> str:
-        rate = "met" if self.ratio >= RATIO_BUDGET else "missed"
-        p99 = "met" if self.antre["p99_ms"] <= P99_BUDGET_MS else "missed"
+        rate = "met" if self.rate_met else "missed"
+        p99 = "met" if self.p99_met else "missed"
         return (f"{self.title}: ratio {self.ratio:.3f} (budget >= {RATIO_BUDGET}: **{rate}**); "
                 f"Antre's p99 {self.antre['p99_ms']:.0f} ms (budget <= {P99_BUDGET_MS} ms: "
                 f"**{p99}**).")
