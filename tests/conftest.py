@@ -31,24 +31,17 @@ SHARED_REDIS = frozenset({
     "tests/security/test_redis.py"})
 
 
-# Few tests that each run long (a whole schemathesis pass per identity): scheduled one by one,
-# so that they do not all land on one worker at the end of the run.
-EACH_ALONE = frozenset({"tests/fuzz/test_api_contract.py"})
-
-
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under `pytest -n 2` (make test) each module's tests go to one worker as a unit, in
-    order (its module-scoped fixtures are built once), and the shared-Redis modules form one
-    unit. Our own scheduler: xdist's `loadgroup` marks no longer take with pytest 9, whose
-    node ids xdist can no longer suffix with the group."""
+    """Under `pytest -n 2` (make test) the shared-Redis modules go to one worker as one unit,
+    in order; every other test is scheduled alone, which balances the two workers best (whole
+    modules as units made the run a minute longer). Our own scheduler: xdist's `loadgroup`
+    marks no longer take with pytest 9, whose node ids xdist can no longer suffix with the
+    group."""
     from xdist.scheduler import LoadScopeScheduling
 
     class ModuleScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            if module in EACH_ALONE:
-                return nodeid
-            return "shared-redis" if module in SHARED_REDIS else module
+            return "shared-redis" if nodeid.split("::", 1)[0] in SHARED_REDIS else nodeid
 
     return ModuleScheduling(config, log)
 
