@@ -18,7 +18,10 @@ pytestmark = pytest.mark.browser
 CALLS = 2000
 WARM_UP = 100
 THROUGH_THE_SERVER = 200
-NODES_SLACK = 20
+# Blink's node counter is not exact after a collection on a loaded machine (CI once saw 32
+# more with the same elements); a leak of a single node per call would add 1,800.
+NODES_SLACK = 100
+LISTENERS_SLACK = 20
 HEAP_SLACK = 2 * 1024 * 1024
 
 # Replays a real call as `count` new ones (each its own moment, so each a new call) through
@@ -39,6 +42,8 @@ async ([count, call]) => {
 def measure(cdp: Any, page: Any) -> dict[str, int]:
     """After a full garbage collection: the JS heap in use, DOM nodes (those detached but
     still referenced count too) and event listeners."""
+    # Twice: under load one pass has been seen to leave a few dozen dead text nodes counted.
+    cdp.send("HeapProfiler.collectGarbage")
     cdp.send("HeapProfiler.collectGarbage")
     counters = cdp.send("Memory.getDOMCounters")
     return {"heap": int(cdp.send("Runtime.getHeapUsage")["usedSize"]),
@@ -73,7 +78,7 @@ def test_2000_calls_leave_the_page_as_big_as_it_was(hall: Hall,
     assert page.evaluate("window.antreDisplay.stats.calls") == CALLS
     assert after["elements"] == before["elements"], (before, after)
     assert after["nodes"] <= before["nodes"] + NODES_SLACK, (before, after)
-    assert after["listeners"] <= before["listeners"] + NODES_SLACK, (before, after)
+    assert after["listeners"] <= before["listeners"] + LISTENERS_SLACK, (before, after)
     assert after["heap"] <= before["heap"] + HEAP_SLACK, (before, after)
     # The announcement queue and its log stay bounded too.
     assert page.evaluate("window.antreDisplay.announcer.pending.length") <= 20
