@@ -294,7 +294,10 @@ class Ticket(Base):
         Index("ux_tickets_active_counter", "counter_id", unique=True,
               sqlite_where=text("status IN ('called', 'serving')"),
               postgresql_where=text("status IN ('called', 'serving')")),
-        Index("ix_tickets_queue", "status", "service_id", "priority", "queue_key"),
+        # A line (status, service, day) in its calling order; with the day in it, a place in
+        # line is counted in the index alone, never reading the tickets themselves.
+        Index("ix_tickets_line", "status", "service_id", "service_day", "priority",
+              "queue_key"),
         # Typed at the kiosk without a service: unique over the whole day.
         UniqueConstraint("service_day", "booking_code", name="uq_tickets_booking_code"),
         # Anti-hoarding, held by the database whatever races the code above loses.

@@ -18,6 +18,7 @@ from tests.support.rows import RowCountingCursor
 @dataclass
 class Counted:
     statements: list[str] = field(default_factory=list)
+    parameters: list[Any] = field(default_factory=list)  # each statement's, for its plan
     rows: int = 0  # rows fetched from the database by the counted statements
     until_emit: int | None = None  # statements before the first Socket.IO emit
     paused: bool = False
@@ -37,9 +38,11 @@ def counting(api: Api) -> Iterator[Counted]:
     state, hub = api.app.extensions["antre"], api.app.extensions[HUB]
     counted = Counted()
 
-    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def on_statement(_conn: Any, _cursor: Any, statement: str, parameters: Any,
+                     *_args: Any) -> None:
         if not counted.paused:
             counted.statements.append(statement)
+            counted.parameters.append(parameters)
 
     def on_executed(_conn: Any, _cursor: Any, _statement: str, _parameters: Any,
                     context: Any, _many: bool) -> None:
