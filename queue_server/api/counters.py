@@ -107,13 +107,13 @@ def _register_action(bp: Blueprint, action: Action) -> None:
         user: User = require_user()
         counter = counter_for(user, counter_id, acting=True)
         result = action.run(db(), now(), counter.id, user.id, body)
-        # The answer is read inside the action's own transaction: the data are the same,
-        # and the request does not queue a second time for the database connection.
+        # Commit (and so announce a call) first: the displays hear it before the officer's
+        # answer is read, which only the officer waits for.
+        commit()
         answer = None if result is None else ActionOut(
             ticket=ticket_out(db(), result, runtime().hall.site.public_url)
             if isinstance(result, Ticket) else None,
             counter=counter_out(db(), now(), db().get_one(Counter, counter.id)))
-        commit()
         if answer is not None and unannounced_here():
             answer.announced = False  # the call stands; the officer should recall it later
         return answer
