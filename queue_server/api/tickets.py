@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Blueprint
 
 from queue_server.api.auth import actor, limit_public, require_device, require_user
@@ -20,6 +24,26 @@ from queue_server.schemas import (
     TicketOut,
 )
 
+_ISSUING = threading.Lock()
+
+
+@contextmanager
+def _issuing_turn() -> Iterator[None]:
+    """One issue at a time in this process, from taking the quota to the commit.
+
+    On PostgreSQL an issue holds its service's quota row and its prefix's number row locked
+    until it commits; under gevent the greenlet holding them waited between its statements
+    behind the other issuing greenlets of its process, while the other processes' kiosks
+    queued on the rows (two processes, 8 kiosks: p99 193-229 ms, with the turn 68-73 ms). A
+    request waits for its turn without a connection, leaving the pool to the rest of the
+    hall. SQLite's one connection already makes requests take turns."""
+    if db().get_bind().dialect.name == "sqlite":
+        yield
+        return
+    db().commit()
+    with _ISSUING:
+        yield
+
 
 def register(bp: Blueprint) -> None:
     @endpoint(bp, "GET", "/services", tag="tickets", answers={200: ServicesOut},
@@ -37,17 +61,18 @@ def register(bp: Blueprint) -> None:
               errors=(400, 401, 403, 404, 409, 422, 429))
     def create_ticket(body: IssueRequest) -> tuple[TicketOut, int]:
         kiosk, user_id = _issuer(body.channel)
-        ticket = issue_ticket(db(), now(), body.service, priority=body.priority,
-                              priority_reason=body.priority_reason, channel=body.channel,
-                              kiosk_id=kiosk.id if kiosk else None, user_id=user_id,
-                              kiosk=kiosk)
-        # With no print agent the ticket is marked failed in this same transaction, so the
+        with _issuing_turn():
+            ticket = issue_ticket(db(), now(), body.service, priority=body.priority,
+                                  priority_reason=body.priority_reason, channel=body.channel,
+                                  kiosk_id=kiosk.id if kiosk else None, user_id=user_id,
+                                  kiosk=kiosk)
+            # Read inside the issuing transaction: the same data, one turn at the connection.
+            answer = ticket_out(db(), ticket, runtime().hall.site.public_url, language(),
+                                with_token=kiosk is not None)  # only the issuing kiosk's
+            commit()
+        # With no print agent the ticket was marked failed in that same transaction, so the
         # answer already tells the kiosk page to show the number on screen.
         to_print = kiosk is not None and ticket.print_status is PrintStatus.PENDING
-        # Read inside the issuing transaction: the same data, one turn at the connection.
-        answer = ticket_out(db(), ticket, runtime().hall.site.public_url, language(),
-                            with_token=kiosk is not None)  # only the issuing kiosk's
-        commit()
         if to_print:
             send_jobs(db(), [ticket])
         return answer, 201
