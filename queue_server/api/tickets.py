@@ -34,13 +34,14 @@ def _issuing_turn() -> Iterator[None]:
     On PostgreSQL an issue holds its service's quota row and its prefix's number row locked
     until it commits; under gevent the greenlet holding them waited between its statements
     behind the other issuing greenlets of its process, while the other processes' kiosks
-    queued on the rows (two processes, 8 kiosks: p99 193-229 ms, with the turn 68-73 ms). A
-    request waits for its turn without a connection, leaving the pool to the rest of the
-    hall. SQLite's one connection already makes requests take turns."""
+    queued on the rows (two processes, 8 kiosks: p99 193-229 ms, with the turn 60-65 ms).
+    A request waits for its turn holding the connection its token was read on, so the one
+    with the turn never waits for the pool. SQLite's one connection already makes requests
+    take turns (and a request waiting here on it would hold it from the one with the turn).
+    """
     if db().get_bind().dialect.name == "sqlite":
         yield
         return
-    db().commit()
     with _ISSUING:
         yield
 
