@@ -17,7 +17,7 @@ from sqlalchemy import select
 from queue_server.db import make_engine, session_factory
 from queue_server.models import Role, Ticket
 from queue_server.people import add_user, issue_device_token, issue_user_token
-from tests.support.halls import hall_data, prepare_hall, write_hall_yaml
+from tests.support.halls import prepare_hall, unlimited_hall_data, write_hall_yaml
 from tests.support.races import race
 from tests.support.servers import LiveServer, antre_env, start_server
 
@@ -39,8 +39,7 @@ def _post(url: str, token: str, body: dict[str, Any] | None = None) -> tuple[int
 @pytest.fixture
 def busy_hall(tmp_path: Path) -> Iterator[tuple[LiveServer, dict[str, str]]]:
     """A served hall with ten KTP counters, ten officers with API tokens and a kiosk token."""
-    data = hall_data()
-    data["agencies"][0]["services"][0].pop("quota")
+    data = unlimited_hall_data()
     data["counters"] += [{"id": f"K{i}", "number": 10 + i, "name": f"Loket {10 + i}",
                           "agency": "DUKCAPIL", "services": ["KTP"]} for i in range(COUNTERS)]
     env = antre_env(tmp_path / "data", write_hall_yaml(tmp_path, data),

@@ -16,7 +16,7 @@ from queue_server.api import tickets
 from queue_server.models import Ticket
 from queue_server.people import issue_device_token
 from tests.api.conftest import _build
-from tests.support.halls import hall_data
+from tests.support.halls import unlimited_hall_data
 from tests.support.postgres import postgres_schema
 from tests.support.races import race
 
@@ -27,10 +27,8 @@ KIOSKS, EACH = 12, 5
 
 @pytest.fixture
 def on_postgres(tmp_path: Path) -> Iterator[tuple[Any, str]]:
-    data = hall_data()
-    data["agencies"][0]["services"][0].pop("quota")  # KTP without a daily quota
     with postgres_schema() as url:
-        app, clock = _build(tmp_path, data, {"database_url": url})
+        app, _clock = _build(tmp_path, unlimited_hall_data(), {"database_url": url})
         state = app.extensions["antre"]
         with state.sessions.begin() as session:
             token = issue_device_token(session, "kiosk-1")

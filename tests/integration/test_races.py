@@ -12,14 +12,8 @@ from sqlalchemy.orm import Session
 from queue_server.models import Role, Ticket, TicketEvent, TicketStatus
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, issuing
-from tests.support.halls import Hall, hall_data, prepare_hall
+from tests.support.halls import Hall, prepare_hall, unlimited_hall_data
 from tests.support.races import race
-
-
-def _unlimited(data: dict[str, object]) -> dict[str, object]:
-    """The small hall without the KTP quota, so a race can issue hundreds."""
-    data["agencies"][0]["services"][0].pop("quota")  # type: ignore[index]
-    return data
 
 
 def _commit(hall: Hall, action: Callable[[Session], object]) -> object:
@@ -28,7 +22,7 @@ def _commit(hall: Hall, action: Callable[[Session], object]) -> object:
 
 
 def test_eight_kiosks_issue_gapless_unique_numbers(database_url: str) -> None:
-    hall = prepare_hall(database_url, _unlimited(hall_data()))
+    hall = prepare_hall(database_url, unlimited_hall_data())
     per_thread = 100
 
     def kiosk(_index: int) -> None:
@@ -47,7 +41,7 @@ def test_eight_kiosks_issue_gapless_unique_numbers(database_url: str) -> None:
 
 
 def test_ten_counters_call_each_ticket_exactly_once(database_url: str) -> None:
-    data = _unlimited(hall_data())
+    data = unlimited_hall_data()
     data["counters"] += [  # ten more counters serving one service
         {"id": f"K{i}", "number": 10 + i, "name": f"Loket {10 + i}", "agency": "DUKCAPIL",
          "services": ["KTP"]} for i in range(10)]

@@ -73,6 +73,13 @@ def hall_data() -> dict[str, Any]:
     return copy.deepcopy(SMALL_HALL)
 
 
+def unlimited_hall_data() -> dict[str, Any]:
+    """The small hall without KTP's daily quota: races and busy days issue hundreds."""
+    data = hall_data()
+    data["agencies"][0]["services"][0].pop("quota")
+    return data
+
+
 def remote_hall_data(**remote: Any) -> dict[str, Any]:
     """The small hall taking numbers from home (issue 16): 40 % of KTP's 5 kept for remote
     bookings (2), KK asks for the NIK, SKCK offers 30-minute slots for 2 visitors each;

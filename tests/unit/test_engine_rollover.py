@@ -19,7 +19,7 @@ from queue_server.models import (
 )
 from queue_server.people import add_user
 from queue_server.queue import calling, counters, errors, issuing, rollover
-from tests.support.halls import Hall, hall_data, prepare_hall, wita
+from tests.support.halls import Hall, prepare_hall, unlimited_hall_data, wita
 
 T = TypeVar("T")
 TUESDAY_9 = wita("2026-12-01 09:00")
@@ -34,9 +34,7 @@ def act(hall: Hall, action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 def floor(tmp_path: Any) -> Iterator[tuple[Hall, dict[str, int], int, int]]:
     """Monday's end: one ticket in each status, the KTP quota lifted to fit them all.
     Loket 1 (Ayu) holds a parked and a called ticket, Loket 2 (Budi) a serving one."""
-    data = hall_data()
-    data["agencies"][0]["services"][0].pop("quota")
-    hall = prepare_hall(f"sqlite:///{tmp_path / 'antre.db'}", data)
+    hall = prepare_hall(f"sqlite:///{tmp_path / 'antre.db'}", unlimited_hall_data())
     ayu, budi = (act(hall, add_user, name, name.title(), Role.OFFICER, "rahasia123",
                      ["DUKCAPIL"]).id for name in ("ayu", "budi"))
     act(hall, counters.open_counter, "L1", ayu)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import socketio
 
-from tests.support.halls import hall_data, prepare_hall, write_hall_yaml
+from tests.support.halls import prepare_hall, unlimited_hall_data, write_hall_yaml
 from tests.support.people import PASSWORD, add_people
 from tests.support.servers import ServedHall, antre_env, call_api, start_server
 
@@ -23,19 +23,12 @@ WAIT_MS = 10_000
 VIEWPORT = {"width": 1366, "height": 860}
 
 
-def console_hall() -> dict[str, Any]:
-    """The small hall with no quota on KTP: the race issues fifty of them."""
-    data = hall_data()
-    data["agencies"][0]["services"][0].pop("quota")
-    return data
-
-
 @pytest.fixture(scope="session")
 def console_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """A data directory with the hall, its people and device tokens, made once: argon2 is
     slow on purpose, and each test would otherwise pay for five password hashes."""
     directory = tmp_path_factory.mktemp("console-template")
-    data = console_hall()
+    data = unlimited_hall_data()  # the race issues fifty KTP tickets
     hall = prepare_hall(f"sqlite:///{directory / 'antre.db'}", data)
     tokens = add_people(hall, [k["id"] for k in data["kiosks"]] +
                         [d["id"] for d in data["displays"]])
@@ -47,7 +40,7 @@ def console_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, di
 def hall_server(tmp_path: Path, console_template: tuple[Path, dict[str, str]]
                 ) -> Iterator[ServedHall]:
     """A real `antre serve` on a copy of the template, its clock at Monday 09:00 WITA."""
-    served = serve_template(tmp_path, console_template, console_hall())
+    served = serve_template(tmp_path, console_template, unlimited_hall_data())
     yield served
     served.server.stop()
 
