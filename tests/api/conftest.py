@@ -54,8 +54,9 @@ class Api:
                                   headers=self.bearer(who), json=body)
 
 
-def _build(directory: Path, data: dict[str, Any],
-           settings: dict[str, Any] | None = None) -> tuple[Flask, FixedClock]:
+def build_app(directory: Path, data: dict[str, Any],
+              settings: dict[str, Any] | None = None) -> tuple[Flask, FixedClock]:
+    """An app on `data` with a fixed clock; SQLite in `directory` unless `settings` say."""
     settings = Settings(config=write_hall_yaml(directory, data),
                         data_dir=directory / "data", secret_key="test-secret",
                         **(settings or {}))
@@ -70,7 +71,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     """A data directory with the users and tokens made once: argon2 is slow on purpose, and
     every API test would otherwise pay for five password hashes."""
     directory = tmp_path_factory.mktemp("template")
-    app, clock = _build(directory, hall_data())
+    app, clock = build_app(directory, hall_data())
     state = app.extensions["antre"]
     tokens = {}
     with state.sessions.begin() as session:
@@ -90,7 +91,7 @@ def make_api(tmp_path: Path, template: tuple[Path, dict[str, str]],
     `settings`, if given)."""
     data_dir, tokens = template
     shutil.copytree(data_dir, tmp_path / "data")
-    app, clock = _build(tmp_path, data or hall_data(), settings)
+    app, clock = build_app(tmp_path, data or hall_data(), settings)
     return Api(app, clock, tokens)
 
 

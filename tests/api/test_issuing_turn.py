@@ -15,7 +15,7 @@ from sqlalchemy import select
 from queue_server.api import tickets
 from queue_server.models import Ticket
 from queue_server.people import issue_device_token
-from tests.api.conftest import _build
+from tests.api.conftest import build_app
 from tests.support.halls import unlimited_hall_data
 from tests.support.postgres import postgres_schema
 from tests.support.races import race
@@ -28,7 +28,7 @@ KIOSKS, EACH = 12, 5
 @pytest.fixture
 def on_postgres(tmp_path: Path) -> Iterator[tuple[Any, str]]:
     with postgres_schema() as url:
-        app, _clock = _build(tmp_path, unlimited_hall_data(), {"database_url": url})
+        app, _clock = build_app(tmp_path, unlimited_hall_data(), {"database_url": url})
         state = app.extensions["antre"]
         with state.sessions.begin() as session:
             token = issue_device_token(session, "kiosk-1")
