@@ -8,6 +8,7 @@ from datetime import datetime
 
 from queue_server.config import WeeklyHours
 from queue_server.models import Service, ServiceDay, Site
+from queue_server.queue.catalog import SiteRules
 from queue_server.queue.errors import ClosedToday, DomainError, QuotaKeptForRemote, QuotaReached
 from queue_server.queue.hours import issue_refusal
 from queue_server.queue.remote import kept_for_remote, walk_in_share
@@ -32,7 +33,7 @@ class Availability:
         return max(0, min(self.quota - self.issued, self.quota - self.kept - walk_ins))
 
 
-def availability(site: Site, local: datetime, service: Service,
+def availability(site: Site | SiteRules, local: datetime, service: Service,
                  day: ServiceDay | None) -> Availability:
     """The same rules in the same order as `issuing.issue_ticket`: hours, then staff's
     closing for the day, then the quota (and the part of it kept for remote bookings)."""

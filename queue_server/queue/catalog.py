@@ -12,6 +12,7 @@ an engine without one (scripts and unit tests that edit those rows directly).
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -100,6 +101,17 @@ def catalog(session: Session) -> Catalog | None:
         with Session(bind=session.connection()) as reader:
             found = _CATALOGS[bind] = _read(reader)
     return found
+
+
+def services_with_agencies(session: Session, ids: Collection[int]) -> list[Service]:
+    """These services with their agencies loaded, in id order, for reading only: the
+    catalog's (detached, shared by every session of the process) or read."""
+    found = catalog(session)
+    if found is not None and all(key in found.services for key in ids):
+        return [found.services[key] for key in sorted(ids)]
+    return list(session.scalars(
+        select(Service).where(Service.id.in_(ids))
+        .options(joinedload(Service.agency)).order_by(Service.id)))
 
 
 def attach(session: Session, service: Service) -> Service:

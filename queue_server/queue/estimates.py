@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -108,13 +108,15 @@ def _minutes(visits: Iterable[tuple[datetime | None, datetime | None]]) -> list[
             if started is not None and finished is not None]
 
 
-def service_loads(session: Session, day: date,
-                  services: list[Service]) -> dict[int, ServiceLoad]:
-    """The load of many services in three grouped queries (the kiosk lists them all)."""
+def service_loads(session: Session, day: date, services: list[Service],
+                  waiting: Mapping[int, int] | None = None) -> dict[int, ServiceLoad]:
+    """The load of many services in three grouped queries (the kiosk lists them all); two
+    when the caller has already counted who waits per service id."""
     ids = [service.id for service in services]
-    waiting: dict[int, int] = dict(session.execute(
-        select(Ticket.service_id, func.count()).where(_waiting(ids, day))
-        .group_by(Ticket.service_id)).all())
+    if waiting is None:
+        waiting = dict(session.execute(
+            select(Ticket.service_id, func.count()).where(_waiting(ids, day))
+            .group_by(Ticket.service_id)).all())
     open_counters: dict[int, int] = dict(session.execute(
         select(counter_services.c.service_id, func.count()).select_from(_SERVING)
         .where(_open_counters(ids)).group_by(counter_services.c.service_id)).all())

@@ -8,11 +8,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from queue_server.models import Agency, Service, ServiceDay, Site, Ticket, TicketStatus
+from queue_server.models import Agency, Service, ServiceDay, Ticket, TicketStatus
 from queue_server.queue.availability import availability
-from queue_server.queue.common import get_site, site_time
+from queue_server.queue.catalog import SiteRules, services_with_agencies
+from queue_server.queue.common import get_site, site_rules, site_time
 from queue_server.queue.errors import DomainError
 from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, service_loads
 from queue_server.schemas import AgencyOut, Bilingual, ServiceOut, ServicesOut
@@ -71,34 +72,46 @@ def closed_message(refusal: DomainError | None) -> Bilingual | None:
 
 def waiting_per_agency(session: Session, day: date, agency_ids: Iterable[int]) -> dict[int, int]:
     """Waiting tickets of the day per agency id (absent: none)."""
+    counts: dict[int, int] = {}
+    for (agency_id, _service_id), count in waiting_by_service(session, day, agency_ids).items():
+        counts[agency_id] = counts.get(agency_id, 0) + count
+    return counts
+
+
+def waiting_by_service(session: Session, day: date,
+                       agency_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """Waiting tickets of the day per (agency id, service id) of these agencies (absent:
+    none): one count gives a line's length and its agency's."""
     counts = session.execute(
-        select(Service.agency_id, func.count()).select_from(Ticket)
+        select(Service.agency_id, Ticket.service_id, func.count()).select_from(Ticket)
         .join(Service, Ticket.service_id == Service.id)
         .where(Ticket.status == TicketStatus.WAITING, Ticket.service_day == day,
                Service.agency_id.in_(list(agency_ids)))
-        .group_by(Service.agency_id)).all()
-    return dict(counts)
+        .group_by(Service.agency_id, Ticket.service_id)).all()
+    return {(agency_id, service_id): count for agency_id, service_id, count in counts}
 
 
 def queue_states(session: Session, now: datetime,
                  service_ids: Collection[int]) -> dict[int, dict[str, Any]]:
     """Each service (by id) as a kiosk shows it now: the `queue_changed` event."""
-    site = get_site(session)
-    local = site_time(site, now)
+    rules = site_rules(session)
+    local = site_time(rules, now)
     day = local.date()
-    services = session.scalars(
-        select(Service).where(Service.id.in_(service_ids))
-        .options(joinedload(Service.agency)).order_by(Service.id)).all()
-    loads = service_loads(session, day, list(services))
+    services = services_with_agencies(session, service_ids)
+    counted = waiting_by_service(session, day, {service.agency_id for service in services})
+    per_agency: dict[int, int] = {}
+    for (agency_id, _service_id), count in counted.items():
+        per_agency[agency_id] = per_agency.get(agency_id, 0) + count
+    loads = service_loads(session, day, services,
+                          {service_id: count for (_, service_id), count in counted.items()})
     rows = {row.service_id: row for row in session.scalars(
         select(ServiceDay).where(ServiceDay.day == day, ServiceDay.service_id.in_(service_ids)))}
-    per_agency = waiting_per_agency(session, day, {service.agency_id for service in services})
-    return {service.id: _queue_state(site, local, service, rows.get(service.id),
+    return {service.id: _queue_state(rules, local, service, rows.get(service.id),
                                      loads[service.id], per_agency.get(service.agency_id, 0))
             for service in services}
 
 
-def _queue_state(site: Site, local: datetime, service: Service, row: ServiceDay | None,
+def _queue_state(site: SiteRules, local: datetime, service: Service, row: ServiceDay | None,
                  load: ServiceLoad, agency_waiting: int) -> dict[str, Any]:
     state = availability(site, local, service, row)
     refusal = state.refusal

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, not_, or_, select
+from sqlalchemy import ColumnElement, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from queue_server.config import HallConfig
@@ -79,29 +79,30 @@ def moved_places(session: Session, service: Service, day: date, after: RankKey |
     """The public view of each waiting ticket of a service ranked after `after` (all when
     None), but those in `skip` (and, given `only`, those not in it): one query for the line,
     where asking ahead_of for each visitor would be one per visitor. Only the tickets after
-    `after` are read (those before it are counted), so a newcomer at the back of a long line
-    costs a count, not the line; with `only` empty, nothing is read. `load` is asked only
-    when someone moved."""
+    `after` are read, and those before it are counted only when one of them is to be told,
+    so a newcomer at the back of a line costs one read of nothing; with `only` empty,
+    nothing is read. `load` is asked only when someone moved."""
     if only is not None and not only:
         return []
     line = (Ticket.status == TicketStatus.WAITING, Ticket.service_id == service.id,
             Ticket.service_day == day)
-    first = 0
-    query = select(Ticket.id, Ticket.code, Ticket.priority, Ticket.queue_key,
-                   Ticket.issued_at, Ticket.call_count).where(*line)
+    query = select(Ticket.id, Ticket.code, Ticket.issued_at, Ticket.call_count).where(*line)
+    up_to: ColumnElement[bool] | None = None
     if after is not None:
         regular, queue_key, ticket_id = after
         up_to = or_(ranks_before(not regular, queue_key, ticket_id), Ticket.id == ticket_id)
-        first = session.scalar(select(func.count()).select_from(Ticket)
-                               .where(*line, up_to)) or 0
         query = query.where(not_(up_to))
-    rows = session.execute(query.order_by(*waiting_order()))
+    told = [(index, row) for index, row in
+            enumerate(session.execute(query.order_by(*waiting_order())))
+            if row.id not in skip and (only is None or row.id in only)]
+    if not told:
+        return []
+    first = 0 if up_to is None else \
+        session.scalar(select(func.count()).select_from(Ticket).where(*line, up_to)) or 0
+    pace = load()
     moved = []
-    pace: ServiceLoad | None = None
-    for ahead, (ticket_id, code, _priority, _key, issued_at, calls) in enumerate(rows, first):
-        if ticket_id in skip or (only is not None and ticket_id not in only):
-            continue
-        pace = pace or load()
+    for index, (ticket_id, code, issued_at, calls) in told:
+        ahead = first + index
         view = PublicTicketOut(
             code=code, service=service.code, service_name=service.name,
             agency=service.agency.code, agency_name=service.agency.name,

@@ -1,5 +1,5 @@
 """Counting what a request costs the database: its SQL statements and the rows they hand to
-Python, on the app's own engine (a SQLite file), leaving out the hub's coalesced flush."""
+Python, on the app's own engine (a SQLite file); the hub's coalesced flush's apart."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ class Counted:
     parameters: list[Any] = field(default_factory=list)  # each statement's, for its plan
     rows: int = 0  # rows fetched from the database by the counted statements
     until_emit: int | None = None  # statements before the first Socket.IO emit
+    in_flush: list[str] = field(default_factory=list)  # the hub's flush's, counted apart
     paused: bool = False
+    flushing: bool = False
 
     def fetched(self, rows: int) -> None:
         if not self.paused:
@@ -34,13 +36,15 @@ class Counted:
 
 @contextmanager
 def counting(api: Api) -> Iterator[Counted]:
-    """Count the statements (and rows) of what runs inside, leaving out the hub's flush."""
+    """Count the statements (and rows) of what runs inside; the hub's flush's apart."""
     state, hub = api.app.extensions["antre"], api.app.extensions[HUB]
     counted = Counted()
 
     def on_statement(_conn: Any, _cursor: Any, statement: str, parameters: Any,
                      *_args: Any) -> None:
-        if not counted.paused:
+        if counted.flushing:
+            counted.in_flush.append(statement)
+        elif not counted.paused:
             counted.statements.append(statement)
             counted.parameters.append(parameters)
 
@@ -49,13 +53,14 @@ def counting(api: Api) -> Iterator[Counted]:
         # The result reads its rows from the context's cursor after this event.
         context.cursor = RowCountingCursor(context.cursor, counted.fetched)
 
-    def paused(function: Callable[..., Any]) -> Callable[..., Any]:
+    def flushing(function: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
-            was, counted.paused = counted.paused, True
+            was = counted.paused, counted.flushing
+            counted.paused = counted.flushing = True
             try:
                 return function(*args, **kwargs)
             finally:
-                counted.paused = was
+                counted.paused, counted.flushing = was
         return run
 
     send = hub.send
@@ -65,7 +70,7 @@ def counting(api: Api) -> Iterator[Counted]:
             counted.until_emit = len(counted.statements)
         return send(*args, **kwargs)
 
-    hub.flush, hub.send = paused(hub.flush), first_emit
+    hub.flush, hub.send = flushing(hub.flush), first_emit
     event.listen(state.engine, "before_cursor_execute", on_statement)
     event.listen(state.engine, "after_cursor_execute", on_executed)
     try:
