@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,9 @@ class Hall:
     database_url: str
     config: Path
     tokens: dict[str, str]  # officer username or device id -> token
+    # When the hall's clock showed CLOCK_START: every process started on the hall keeps this
+    # one time, so two processes issue in the order tickets were taken, as on a real clock.
+    clock_started_at: float = field(default_factory=time.time)
 
 
 def hall_data() -> dict[str, Any]:
@@ -125,7 +129,8 @@ def forget_redis_keys(url: str = REDIS_URL, pattern: str = "antre:*") -> int:
 
 def antre_env(hall: Hall, data_dir: Path, message_queue: str | None = None) -> dict[str, str]:
     env = servers.antre_env(data_dir, hall.config, ANTRE_DATABASE_URL=hall.database_url,
-                            ANTRE_SECRET_KEY=SECRET_KEY, ANTRE_CLOCK_START=CLOCK_START)
+                            ANTRE_SECRET_KEY=SECRET_KEY, ANTRE_CLOCK_START=CLOCK_START,
+                            ANTRE_CLOCK_STARTED_AT=str(hall.clock_started_at))
     if message_queue:
         env["ANTRE_MESSAGE_QUEUE"] = message_queue
     return env

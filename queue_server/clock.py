@@ -39,14 +39,19 @@ class FixedClock:
 
 
 class ShiftedClock:
-    """Starts at a chosen moment and runs on in real time (ANTRE_CLOCK_START: training, demos)."""
+    """Starts at a chosen moment and runs on in real time (ANTRE_CLOCK_START: training, demos).
 
-    def __init__(self, start: datetime) -> None:
-        self._start = start.astimezone(UTC)
-        self._started = time.monotonic()
+    `started_at` is the Unix time at which it showed `start` (by default: when it is made).
+    Processes of one hall given the same pair show the same time, so the tickets they issue
+    queue in the order they were taken, as on the system clock.
+    """
+
+    def __init__(self, start: datetime, started_at: float | None = None) -> None:
+        anchor = datetime.fromtimestamp(time.time() if started_at is None else started_at, UTC)
+        self._shift = start.astimezone(UTC) - anchor
 
     def now(self) -> datetime:
-        return self._start + timedelta(seconds=time.monotonic() - self._started)
+        return datetime.now(UTC) + self._shift
 
 
 def site_moment(local: datetime, timezone: str) -> datetime:

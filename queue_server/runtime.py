@@ -43,7 +43,8 @@ class Runtime:
 def make_clock(settings: Settings, hall: HallConfig) -> Clock:
     if settings.clock_start is None:
         return SystemClock()
-    return ShiftedClock(site_moment(settings.clock_start, hall.site.timezone))
+    return ShiftedClock(site_moment(settings.clock_start, hall.site.timezone),
+                        settings.clock_started_at)
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:

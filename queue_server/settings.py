@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     # Site-local wall-clock time the server clock starts from (training, demos, tests).
     clock_start: datetime | None = None
+    # The Unix time at which that clock showed clock_start (default: the process's start):
+    # the processes of one hall given the same pair keep one time.
+    clock_started_at: float | None = None
     # The reverse proxies in front of the server, by address or network, comma-separated
     # ("127.0.0.1,10.0.0.0/24"): their X-Forwarded-For names the visitor, so that rate limits
     # count each visitor, not the proxy. Nobody else's X-Forwarded-For is believed.
