@@ -66,7 +66,7 @@ def register(bp: Blueprint) -> None:
             ticket = issue_ticket(db(), now(), body.service, priority=body.priority,
                                   priority_reason=body.priority_reason, channel=body.channel,
                                   kiosk_id=kiosk.id if kiosk else None, user_id=user_id,
-                                  kiosk=kiosk)
+                                  kiosk=kiosk, queued_at=now)
             # Read inside the issuing transaction: the same data, one turn at the connection.
             answer = ticket_out(db(), ticket, runtime().hall.site.public_url, language(),
                                 with_token=kiosk is not None)  # only the issuing kiosk's

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -69,12 +70,18 @@ def find_service(session: Session, code: str) -> Service:
 def issue_ticket(session: Session, now: datetime, service_code: str, *,
                  priority: bool = False, priority_reason: str | None = None,
                  channel: Channel = Channel.KIOSK, kiosk_id: str | None = None,
-                 user_id: int | None = None, kiosk: Device | None = None) -> Ticket:
+                 user_id: int | None = None, kiosk: Device | None = None,
+                 queued_at: Callable[[], datetime] | None = None) -> Ticket:
     """Give the next number of the service's prefix, if hours, holidays and quota allow.
 
     With `kiosk`, the first print attempt is settled on the new ticket before it is written
     (pending when the kiosk's agent is connected, failed otherwise), so the ticket is one
-    INSERT and its events another."""
+    INSERT and its events another.
+
+    `queued_at` (a clock) is read once the number is taken, while its row stays locked until
+    the commit: the line then follows the numbers' order even when another process held the
+    row first, where `now` (read when the request came in) would queue the later number
+    ahead of the earlier one. Without it, the ticket joins its line at `now`."""
     service = find_service(session, service_code)
     reason = _priority_reason(priority, priority_reason)
     rules = site_rules(session)
@@ -87,21 +94,22 @@ def issue_ticket(session: Session, now: datetime, service_code: str, *,
     take_quota_unit(session, service, day,
                     walk_in_share(service, hours.for_weekday(local.weekday()), local.time()))
     number = next_number(session, day, service.prefix)
+    joined = max(now, queued_at()) if queued_at is not None else now
     ticket = Ticket(
         service_id=service.id, issued_service_id=service.id, service_day=day,
         prefix=service.prefix, number=number, code=format_code(service.prefix, number),
         priority=priority, priority_reason=reason, channel=channel,
         status=TicketStatus.WAITING, token=secrets.token_urlsafe(32),
         print_status=PrintStatus.PENDING if channel is Channel.KIOSK else PrintStatus.NONE,
-        kiosk_id=kiosk_id, queue_key=now, issued_at=now)
+        kiosk_id=kiosk_id, queue_key=joined, issued_at=joined)
     ticket.service = service
-    printing = kiosk is not None and first_print(ticket, kiosk, now)
+    printing = kiosk is not None and first_print(ticket, kiosk, joined)
     session.add(ticket)
     session.flush()
-    record(session, ticket, "issued", now, from_status=TicketStatus.WAITING, user_id=user_id,
+    record(session, ticket, "issued", joined, from_status=TicketStatus.WAITING, user_id=user_id,
            channel=channel.value, priority=priority)
     if kiosk is not None and not printing:
-        record_print_failure(session, now, ticket)
+        record_print_failure(session, joined, ticket)
     return ticket
 
 

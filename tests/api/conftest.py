@@ -54,13 +54,14 @@ class Api:
                                   headers=self.bearer(who), json=body)
 
 
-def build_app(directory: Path, data: dict[str, Any],
-              settings: dict[str, Any] | None = None) -> tuple[Flask, FixedClock]:
-    """An app on `data` with a fixed clock; SQLite in `directory` unless `settings` say."""
+def build_app(directory: Path, data: dict[str, Any], settings: dict[str, Any] | None = None,
+              clock: FixedClock | None = None) -> tuple[Flask, FixedClock]:
+    """An app on `data` with a fixed clock (its own unless given); SQLite in `directory`
+    unless `settings` say."""
     settings = Settings(config=write_hall_yaml(directory, data),
                         data_dir=directory / "data", secret_key="test-secret",
                         **(settings or {}))
-    clock = FixedClock(MONDAY_9)
+    clock = clock or FixedClock(MONDAY_9)
     app = create_app(settings, clock)
     app.config["TESTING"] = True
     return app, clock

@@ -1,22 +1,29 @@
 """On PostgreSQL a process issues one ticket at a time, from its quota to its commit: the
-greenlet holding the service's rows locked is never queued behind others of its process."""
+greenlet holding the service's rows locked is never queued behind others of its process. And
+with two processes on one database, the line follows the numbers' order."""
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from queue_server.api import tickets
+from queue_server.clock import FixedClock
 from queue_server.models import Ticket
 from queue_server.people import issue_device_token
+from queue_server.queue import issuing
 from tests.api.conftest import build_app
-from tests.support.halls import unlimited_hall_data
+from tests.support.halls import MONDAY_9, unlimited_hall_data
 from tests.support.postgres import postgres_schema
 from tests.support.races import race
 
@@ -84,3 +91,64 @@ def test_kiosks_of_one_process_take_turns_from_quota_to_commit(
     with app.extensions["antre"].sessions() as session:
         numbers = session.scalars(select(Ticket.number).where(Ticket.prefix == "A")).all()
     assert sorted(numbers) == list(range(1, KIOSKS * EACH + 1))
+
+
+class TickingClock(FixedClock):
+    """A running clock that never shows two readers the same instant: one millisecond later
+    at each reading, as a real one would be for requests a few milliseconds apart."""
+
+    def __init__(self) -> None:
+        super().__init__(MONDAY_9)
+        self._reading = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._reading:
+            return self.advance(milliseconds=1)
+
+
+def test_two_processes_queue_their_tickets_in_the_order_of_their_numbers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each process reads the time when a request comes in, then may wait for the other
+    process's commit on the service's rows: the later number must not queue ahead."""
+    clock = TickingClock()
+    taking = issuing.take_quota_unit
+
+    def after_a_pause(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(random.uniform(0, 0.005))  # the other process may read the time meanwhile
+        return taking(*args, **kwargs)
+
+    monkeypatch.setattr(issuing, "take_quota_unit", after_a_pause)
+    with postgres_schema() as url:
+        for name in ("a", "b"):
+            (tmp_path / name).mkdir()
+        apps = [build_app(tmp_path / name, unlimited_hall_data(), {"database_url": url},
+                          clock)[0] for name in ("a", "b")]
+        turns = {app: threading.Lock() for app in apps}  # each "process" its own turn
+
+        @contextmanager
+        def own_turn() -> Iterator[None]:
+            with turns[current_app._get_current_object()]:  # type: ignore[attr-defined]
+                yield
+
+        monkeypatch.setattr(tickets, "_issuing_turn", own_turn)
+        with apps[0].extensions["antre"].sessions.begin() as session:
+            token = issue_device_token(session, "kiosk-1")
+        statuses: list[int] = []
+
+        def kiosk(index: int) -> None:
+            client = apps[index % 2].test_client()
+            for _ in range(EACH):
+                answer = client.post("/api/v1/tickets", json={"service": "KTP"},
+                                     headers={"Authorization": f"Bearer {token}"})
+                statuses.append(answer.status_code)
+
+        try:
+            race(8, kiosk)
+            with apps[0].extensions["antre"].sessions() as session:
+                line = session.scalars(select(Ticket.number).where(Ticket.prefix == "A")
+                                       .order_by(Ticket.queue_key, Ticket.id)).all()
+        finally:
+            for app in apps:
+                app.extensions["antre"].engine.dispose()
+    assert statuses == [201] * 8 * EACH
+    assert list(line) == list(range(1, 8 * EACH + 1))
