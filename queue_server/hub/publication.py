@@ -91,6 +91,23 @@ def survey_messages(session: Session, now: datetime, timezone: str,
     return messages
 
 
+@dataclass(frozen=True)
+class MovedLine:
+    """Where a line's places moved: after `after` (None: the whole line, when an opened or
+    closed counter changes everyone's estimate). When only newcomers joined it, also
+    `made_before`: a ticket made after the last of them already counted them in its place
+    (a service's issues take turns on its day's row), so only older ones can have moved."""
+
+    after: RankKey | None
+    made_before: int | None = None
+
+    def joined(self, key: RankKey, newcomer: int | None) -> MovedLine:
+        after = None if self.after is None else min(self.after, key)
+        if newcomer is None or self.made_before is None:
+            return MovedLine(after)
+        return MovedLine(after, max(self.made_before, newcomer + 1))
+
+
 class Publication:
     """The events of some commits, read in one session."""
 
@@ -212,34 +229,32 @@ class Publication:
             messages += fan_out("ticket_changed", public_ticket(self.session, ticket)
                                 .model_dump(mode="json"), [room("ticket", ticket.id)])
         changed = {change.ticket_id for change in self.ticket_changes}
-        for (service, day), after in self.moved_lines().items():
-            for ticket_id, view in moved_places(self.session, service, day, after, changed,
+        for (service, day), moved in self.moved_lines().items():
+            for ticket_id, view in moved_places(self.session, service, day, moved.after, changed,
                                                 partial(self.load_of, service, day),
-                                                self.followed):
+                                                self.followed, moved.made_before):
                 messages += fan_out("ticket_changed", view, [room("ticket", ticket_id)])
         return messages
 
     def load_of(self, service: Service, day: date) -> ServiceLoad:
         return service_loads(self.session, day, [service])[service.id]
 
-    def moved_lines(self) -> dict[tuple[Service, date], RankKey | None]:
-        """Per service line: the rank after which places moved (None: the whole line, when
-        an opened or closed counter changes everyone's estimate)."""
-        lines: dict[tuple[Service, date], RankKey | None] = {}
+    def moved_lines(self) -> dict[tuple[Service, date], MovedLine]:
+        """Per service line: from where places moved."""
+        lines: dict[tuple[Service, date], MovedLine] = {}
         for change in self.ticket_changes:
             ticket = self.tickets.get(change.ticket_id)
             if ticket is None or change.kind not in QUEUE_KINDS:
                 continue
             line = (ticket.service, ticket.service_day)
             key = rank_key(ticket.priority, ticket.queue_key, ticket.id)
-            if line not in lines:
-                lines[line] = key
-            elif (earlier := lines[line]) is not None:
-                lines[line] = min(earlier, key)
+            newcomer = ticket.id if change.kind == "issued" else None
+            lines[line] = lines[line].joined(key, newcomer) if line in lines \
+                else MovedLine(key, newcomer)
         served = self.served_by_changed_counters()
         if served:
             today = service_day(get_site(self.session), self.now)
             for service in self.session.scalars(
                     select(Service).where(Service.id.in_(served), Service.active)):
-                lines[(service, today)] = None
+                lines[(service, today)] = MovedLine(None)
         return lines

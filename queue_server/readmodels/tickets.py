@@ -75,13 +75,15 @@ def public_ticket(session: Session, ticket: Ticket) -> PublicTicketOut:
 
 def moved_places(session: Session, service: Service, day: date, after: RankKey | None,
                  skip: Collection[int], load: Callable[[], ServiceLoad],
-                 only: Collection[int] | None = None) -> list[tuple[int, dict[str, Any]]]:
+                 only: Collection[int] | None = None,
+                 made_before: int | None = None) -> list[tuple[int, dict[str, Any]]]:
     """The public view of each waiting ticket of a service ranked after `after` (all when
     None), but those in `skip` (and, given `only`, those not in it): one query for the line,
     where asking ahead_of for each visitor would be one per visitor. Only the tickets after
     `after` are read, and those before it are counted only when one of them is to be told,
     so a newcomer at the back of a line costs one read of nothing; with `only` empty,
-    nothing is read. `load` is asked only when someone moved."""
+    nothing is read. `load` is asked only when someone moved. Given `made_before`, only
+    tickets of a lower id are told."""
     if only is not None and not only:
         return []
     line = (Ticket.status == TicketStatus.WAITING, Ticket.service_id == service.id,
@@ -94,7 +96,8 @@ def moved_places(session: Session, service: Service, day: date, after: RankKey |
         query = query.where(not_(up_to))
     told = [(index, row) for index, row in
             enumerate(session.execute(query.order_by(*waiting_order())))
-            if row.id not in skip and (only is None or row.id in only)]
+            if row.id not in skip and (only is None or row.id in only)
+            and (made_before is None or row.id < made_before)]
     if not told:
         return []
     first = 0 if up_to is None else \
