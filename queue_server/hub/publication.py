@@ -94,18 +94,19 @@ def survey_messages(session: Session, now: datetime, timezone: str,
 @dataclass(frozen=True)
 class MovedLine:
     """Where a line's places moved: after `after` (None: the whole line, when an opened or
-    closed counter changes everyone's estimate). When only newcomers joined it, also
-    `made_before`: a ticket made after the last of them already counted them in its place
-    (a service's issues take turns on its day's row), so only older ones can have moved."""
+    closed counter changes everyone's estimate). When only newcomers joined it, also their
+    ranks and ids (`newcomers`): a ticket made after a newcomer already counted it in its
+    place (a service's issues take turns on its day's row), so a newcomer moves only the
+    older tickets it ranks ahead of."""
 
     after: RankKey | None
-    made_before: int | None = None
+    newcomers: tuple[tuple[RankKey, int], ...] | None = None
 
     def joined(self, key: RankKey, newcomer: int | None) -> MovedLine:
         after = None if self.after is None else min(self.after, key)
-        if newcomer is None or self.made_before is None:
+        if newcomer is None or self.newcomers is None:
             return MovedLine(after)
-        return MovedLine(after, max(self.made_before, newcomer + 1))
+        return MovedLine(after, (*self.newcomers, (key, newcomer)))
 
 
 class Publication:
@@ -232,7 +233,7 @@ class Publication:
         for (service, day), moved in self.moved_lines().items():
             for ticket_id, view in moved_places(self.session, service, day, moved.after, changed,
                                                 partial(self.load_of, service, day),
-                                                self.followed, moved.made_before):
+                                                self.followed, moved.newcomers):
                 messages += fan_out("ticket_changed", view, [room("ticket", ticket_id)])
         return messages
 
@@ -250,7 +251,7 @@ class Publication:
             key = rank_key(ticket.priority, ticket.queue_key, ticket.id)
             newcomer = ticket.id if change.kind == "issued" else None
             lines[line] = lines[line].joined(key, newcomer) if line in lines \
-                else MovedLine(key, newcomer)
+                else MovedLine(key, None if newcomer is None else ((key, newcomer),))
         served = self.served_by_changed_counters()
         if served:
             today = service_day(get_site(self.session), self.now)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from queue_server.config import HallConfig
 from queue_server.models import Counter, Service, Ticket, TicketStatus
 from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, place_and_pace
-from queue_server.queue.order import RankKey, ranks_before, waiting_order
+from queue_server.queue.order import RankKey, rank_key, ranks_before, waiting_order
 from queue_server.readmodels.common import find_active
 from queue_server.readmodels.kiosks import print_message
 from queue_server.schemas import CounterRef, PublicTicketOut, TicketOut
@@ -76,19 +76,21 @@ def public_ticket(session: Session, ticket: Ticket) -> PublicTicketOut:
 def moved_places(session: Session, service: Service, day: date, after: RankKey | None,
                  skip: Collection[int], load: Callable[[], ServiceLoad],
                  only: Collection[int] | None = None,
-                 made_before: int | None = None) -> list[tuple[int, dict[str, Any]]]:
+                 newcomers: Collection[tuple[RankKey, int]] | None = None
+                 ) -> list[tuple[int, dict[str, Any]]]:
     """The public view of each waiting ticket of a service ranked after `after` (all when
     None), but those in `skip` (and, given `only`, those not in it): one query for the line,
     where asking ahead_of for each visitor would be one per visitor. Only the tickets after
     `after` are read, and those before it are counted only when one of them is to be told,
     so a newcomer at the back of a line costs one read of nothing; with `only` empty,
-    nothing is read. `load` is asked only when someone moved. Given `made_before`, only
-    tickets of a lower id are told."""
+    nothing is read. `load` is asked only when someone moved. Given `newcomers` (ranks and
+    ids), only the tickets one of them passed are told: ranked behind it, made before it."""
     if only is not None and not only:
         return []
     line = (Ticket.status == TicketStatus.WAITING, Ticket.service_id == service.id,
             Ticket.service_day == day)
-    query = select(Ticket.id, Ticket.code, Ticket.issued_at, Ticket.call_count).where(*line)
+    query = select(Ticket.id, Ticket.code, Ticket.issued_at, Ticket.call_count,
+                   Ticket.priority, Ticket.queue_key).where(*line)
     up_to: ColumnElement[bool] | None = None
     if after is not None:
         regular, queue_key, ticket_id = after
@@ -97,14 +99,15 @@ def moved_places(session: Session, service: Service, day: date, after: RankKey |
     told = [(index, row) for index, row in
             enumerate(session.execute(query.order_by(*waiting_order())))
             if row.id not in skip and (only is None or row.id in only)
-            and (made_before is None or row.id < made_before)]
+            and (newcomers is None
+                 or _passed(rank_key(row.priority, row.queue_key, row.id), newcomers))]
     if not told:
         return []
     first = 0 if up_to is None else \
         session.scalar(select(func.count()).select_from(Ticket).where(*line, up_to)) or 0
     pace = load()
     moved = []
-    for index, (ticket_id, code, issued_at, calls) in told:
+    for index, (ticket_id, code, issued_at, calls, *_rank) in told:
         ahead = first + index
         view = PublicTicketOut(
             code=code, service=service.code, service_name=service.name,
@@ -114,6 +117,11 @@ def moved_places(session: Session, service: Service, day: date, after: RankKey |
             counter=None, call_count=calls)
         moved.append((ticket_id, view.model_dump(mode="json")))
     return moved
+
+
+def _passed(rank: RankKey, newcomers: Collection[tuple[RankKey, int]]) -> bool:
+    """Whether a newcomer made after the ticket of this rank (a higher id) ranks ahead."""
+    return any(key < rank and newcomer > rank[2] for key, newcomer in newcomers)
 
 
 def ticket_view(session: Session, now: datetime, hall: HallConfig, key: str,

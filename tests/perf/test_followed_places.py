@@ -71,6 +71,9 @@ def test_with_several_processes_newcomers_tell_only_those_already_behind_them(
 
     # The second ticket's flush comes after the third was made (as from another process).
     assert _moved_messages(api, lambda: hub.flush([issued(second)])) == []
+    # The first and third in one flush, the second made between them (by another process):
+    # neither passed it.
+    assert _moved_messages(api, lambda: hub.flush([issued(first), issued(third)])) == []
     # A priority newcomer passes all three: each is told its new place.
     rooms = _moved_messages(api, lambda: api.issue("SKCK", priority=True))
     assert rooms == [f"ticket:{ticket['id']}" for ticket in (first, second, third)]
