@@ -8,7 +8,19 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Integer, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -91,9 +103,9 @@ def issue_ticket(session: Session, now: datetime, service_code: str, *,
     if refusal is not None:
         raise refusal
     day = local.date()
-    take_quota_unit(session, service, day,
-                    walk_in_share(service, hours.for_weekday(local.weekday()), local.time()))
-    number = next_number(session, day, service.prefix)
+    number = take_quota_and_number(
+        session, service, day,
+        walk_in_share(service, hours.for_weekday(local.weekday()), local.time()))
     joined = max(now, queued_at()) if queued_at is not None else now
     ticket = Ticket(
         service_id=service.id, issued_service_id=service.id, service_day=day,
@@ -139,16 +151,41 @@ def take_quota_unit(session: Session, service: Service, day: date, share: Share)
     walk-in must leave it whole. On PostgreSQL the upsert locks the day's row until the
     transaction ends, so bookings of one service and day follow each other (slots count on it).
     """
+    statement = _take_quota_unit(session.get_bind().dialect.name, share.percent > 0,
+                                 share.remote)
+    taken = session.connection().execute(statement, _quota_values(service, day, share)).scalar()
+    if taken is None or taken < 1:
+        _refuse(session, service, day, share)
+
+
+def take_quota_and_number(session: Session, service: Service, day: date, share: Share) -> int:
+    """`take_quota_unit`, then `next_number` for the service's prefix. On PostgreSQL both are
+    one statement, the number's upsert running only when the quota's gave a unit back: one
+    round trip less while the service's day row is locked (every issue of the service waits
+    on it, in any process)."""
+    if session.get_bind().dialect.name != "postgresql":
+        take_quota_unit(session, service, day, share)
+        return next_number(session, day, service.prefix)
+    number: int | None = session.connection().execute(
+        _quota_and_number(share.percent > 0, share.remote),
+        {**_quota_values(service, day, share), "prefix": service.prefix}).scalar()
+    if number is None:
+        _refuse(session, service, day, share)
+    assert number is not None  # _refuse raised otherwise
+    return number
+
+
+def _quota_values(service: Service, day: date, share: Share) -> dict[str, object]:
     first_limit = (kept_for_remote(service.quota, share.percent) if share.remote
                    else (service.quota or 0) - kept_for_remote(service.quota, share.percent))
     first = 1 if service.quota is None or first_limit >= 1 else 0
-    remote = 1 if share.remote else 0
-    statement = _take_quota_unit(session.get_bind().dialect.name, share.percent > 0, remote)
-    taken = session.connection().execute(statement, {
-        "service_id": service.id, "day": day, "quota": service.quota,
-        "percent": share.percent, "first": first, "remote_first": first * remote}).scalar()
-    if taken is not None and taken >= 1:
-        return
+    return {"service_id": service.id, "day": day, "quota": service.quota,
+            "percent": share.percent, "first": first,
+            "remote_first": first if share.remote else 0}
+
+
+def _refuse(session: Session, service: Service, day: date, share: Share) -> None:
+    """Why the quota's upsert gave no unit: the day is closed, or a quota is reached."""
     row = session.scalars(
         select(ServiceDay).where(ServiceDay.service_id == service.id, ServiceDay.day == day)
         .execution_options(populate_existing=True)).one()
@@ -188,6 +225,23 @@ def _take_quota_unit(dialect: str, shared: bool, remote: bool) -> ReturningInser
             .on_conflict_do_update(index_elements=["service_id", "day"], set_=changes,
                                    where=allowed)
             .returning(ServiceDay.issued))
+
+
+@lru_cache(maxsize=4)
+def _quota_and_number(shared: bool, remote: bool) -> Select[int]:
+    """PostgreSQL: the quota's upsert and the number's as one statement of two data-modifying
+    CTEs. The number's reads the quota's RETURNING, so it runs after it and inserts (or
+    bumps) nothing when the quota refused: the numbers stay gapless."""
+    quota = _take_quota_unit("postgresql", shared, remote).cte("quota")
+    number = (upsert_for("postgresql", NumberSequence)
+              .from_select(["day", "prefix", "last_number"],
+                           select(bindparam("day", type_=Date), bindparam("prefix", type_=String),
+                                  literal(1)).where(exists().where(quota.c.issued >= 1)))
+              .on_conflict_do_update(index_elements=["day", "prefix"],
+                                     set_={"last_number": NumberSequence.last_number + 1})
+              .returning(NumberSequence.last_number)
+              .cte("number"))
+    return select(number.c.last_number)
 
 
 def return_quota_unit(session: Session, ticket: Ticket) -> None:
