@@ -139,7 +139,7 @@ def test_an_announcement_to_one_display_reaches_it_alone(
         hall: Hall, open_display: OpenDisplay) -> None:
     zone_a, zone_b = open_display(hall, "zona-a"), open_display(hall, "zona-b")
     announce(hall, "Pemilik kendaraan DK 1234 AB ditunggu di pintu depan", "zona-b")
-    zone_b.wait_for_selector("#announcement:not([hidden])", timeout=1000)
+    zone_b.wait_for_selector("#announcement:not([hidden])", timeout=WAIT_MS)
     zone_a.wait_for_timeout(500)
     assert zone_a.is_hidden("#announcement")
     assert notice_log(zone_a) == []
