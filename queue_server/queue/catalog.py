@@ -12,7 +12,7 @@ an engine without one (scripts and unit tests that edit those rows directly).
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -112,6 +112,17 @@ def services_with_agencies(session: Session, ids: Collection[int]) -> list[Servi
     return list(session.scalars(
         select(Service).where(Service.id.in_(ids))
         .options(joinedload(Service.agency)).order_by(Service.id)))
+
+
+def agency_of_services(session: Session, agency_ids: Iterable[int]) -> dict[int, int]:
+    """Service id -> agency id, for every service of these agencies: the catalog's, or read."""
+    wanted = set(agency_ids)
+    found = catalog(session)
+    if found is not None:
+        return {key: service.agency_id for key, service in found.services.items()
+                if service.agency_id in wanted}
+    return dict(session.execute(
+        select(Service.id, Service.agency_id).where(Service.agency_id.in_(wanted))).all())
 
 
 def attach(session: Session, service: Service) -> Service:
