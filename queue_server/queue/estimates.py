@@ -108,15 +108,21 @@ def _minutes(visits: Iterable[tuple[datetime | None, datetime | None]]) -> list[
             if started is not None and finished is not None]
 
 
+def waiting_per_service(session: Session, day: date, ids: Collection[int]) -> dict[int, int]:
+    """Waiting tickets of the day per service id (absent: none), read from these services'
+    lines in the waiting-line index alone."""
+    return dict(session.execute(
+        select(Ticket.service_id, func.count()).where(_waiting(list(ids), day))
+        .group_by(Ticket.service_id)).all())
+
+
 def service_loads(session: Session, day: date, services: list[Service],
                   waiting: Mapping[int, int] | None = None) -> dict[int, ServiceLoad]:
     """The load of many services in three grouped queries (the kiosk lists them all); two
     when the caller has already counted who waits per service id."""
     ids = [service.id for service in services]
     if waiting is None:
-        waiting = dict(session.execute(
-            select(Ticket.service_id, func.count()).where(_waiting(ids, day))
-            .group_by(Ticket.service_id)).all())
+        waiting = waiting_per_service(session, day, ids)
     open_counters: dict[int, int] = dict(session.execute(
         select(counter_services.c.service_id, func.count()).select_from(_SERVING)
         .where(_open_counters(ids)).group_by(counter_services.c.service_id)).all())
