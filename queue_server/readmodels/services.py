@@ -77,8 +77,13 @@ def closed_message(refusal: DomainError | None) -> Bilingual | None:
 
 def waiting_per_agency(session: Session, day: date, agency_ids: Iterable[int]) -> dict[int, int]:
     """Waiting tickets of the day per agency id (absent: none)."""
+    return _per_agency(waiting_by_service(session, day, agency_ids))
+
+
+def _per_agency(counted: dict[tuple[int, int], int]) -> dict[int, int]:
+    """The counts of `waiting_by_service` summed per agency id."""
     counts: dict[int, int] = {}
-    for (agency_id, _service_id), count in waiting_by_service(session, day, agency_ids).items():
+    for (agency_id, _service_id), count in counted.items():
         counts[agency_id] = counts.get(agency_id, 0) + count
     return counts
 
@@ -102,9 +107,7 @@ def queue_states(session: Session, now: datetime,
     day = local.date()
     services = services_with_agencies(session, service_ids)
     counted = waiting_by_service(session, day, {service.agency_id for service in services})
-    per_agency: dict[int, int] = {}
-    for (agency_id, _service_id), count in counted.items():
-        per_agency[agency_id] = per_agency.get(agency_id, 0) + count
+    per_agency = _per_agency(counted)
     loads = service_loads(session, day, services,
                           {service_id: count for (_, service_id), count in counted.items()})
     rows = {row.service_id: row for row in session.scalars(
