@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NoReturn
 
 from sqlalchemy import (
     ColumnElement,
@@ -171,7 +172,6 @@ def take_quota_and_number(session: Session, service: Service, day: date, share: 
         {**_quota_values(service, day, share), "prefix": service.prefix}).scalar()
     if number is None:
         _refuse(session, service, day, share)
-    assert number is not None  # _refuse raised otherwise
     return number
 
 
@@ -184,7 +184,7 @@ def _quota_values(service: Service, day: date, share: Share) -> dict[str, object
             "remote_first": first if share.remote else 0}
 
 
-def _refuse(session: Session, service: Service, day: date, share: Share) -> None:
+def _refuse(session: Session, service: Service, day: date, share: Share) -> NoReturn:
     """Why the quota's upsert gave no unit: the day is closed, or a quota is reached."""
     row = session.scalars(
         select(ServiceDay).where(ServiceDay.service_id == service.id, ServiceDay.day == day)
