@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter as Tally
 from collections.abc import Callable
 
@@ -73,6 +74,10 @@ def test_ten_counters_call_each_ticket_exactly_once(database_url: str) -> None:
                 return
             with lock:
                 called.append((counter_id, ticket_id))
+            # An officer serves before pressing again. Without the pause, on SQLite the thread
+            # holding the write lock took it back at once while the others slept in SQLite's
+            # busy handler, and one counter could call all 300 (seen once in CI).
+            time.sleep(0.005)
 
     race(10, counter)
 
