@@ -59,13 +59,22 @@ def upsert_for(dialect: str, table: Any) -> sqlite.Insert | postgresql.Insert:
     return sqlite.insert(table)
 
 
+def new_event(session: Session, ticket: Ticket, kind: str, now: datetime, *,
+              from_status: TicketStatus, user_id: int | None = None,
+              counter_id: str | None = None, **data: Any) -> TicketEvent:
+    """The event of one transition, not yet added; `from_status` is the status the ticket
+    left."""
+    return TicketEvent(ticket_id=ticket.id, kind=kind, at=now, status=from_status,
+                       user_id=user_id, counter_id=counter_id, service_id=ticket.service_id,
+                       data=data, address=staff_address(session, user_id))
+
+
 def record(session: Session, ticket: Ticket, kind: str, now: datetime, *,
            from_status: TicketStatus, user_id: int | None = None,
            counter_id: str | None = None, **data: Any) -> TicketEvent:
-    """Append the event of one transition; `from_status` is the status the ticket left."""
-    event = TicketEvent(ticket_id=ticket.id, kind=kind, at=now, status=from_status,
-                        user_id=user_id, counter_id=counter_id, service_id=ticket.service_id,
-                        data=data, address=staff_address(session, user_id))
+    """Append the event of one transition (`new_event`, added to the session)."""
+    event = new_event(session, ticket, kind, now, from_status=from_status, user_id=user_id,
+                      counter_id=counter_id, **data)
     session.add(event)
     return event
 

@@ -38,7 +38,7 @@ from queue_server.models import (
     TicketStatus,
 )
 from queue_server.queue.catalog import attach, catalog
-from queue_server.queue.common import record, site_rules, site_time, upsert_for
+from queue_server.queue.common import new_event, record, site_rules, site_time, upsert_for
 from queue_server.queue.errors import (
     ClosedToday,
     InvalidPriorityReason,
@@ -50,7 +50,8 @@ from queue_server.queue.errors import (
     UnknownTicket,
 )
 from queue_server.queue.hours import issue_refusal
-from queue_server.queue.printjobs import first_print, record_print_failure
+from queue_server.queue.newticket import write_new_ticket
+from queue_server.queue.printjobs import first_print, print_failure
 from queue_server.queue.remote import Share, kept_for_remote, walk_in_share
 
 
@@ -117,12 +118,11 @@ def issue_ticket(session: Session, now: datetime, service_code: str, *,
         kiosk_id=kiosk_id, queue_key=joined, issued_at=joined)
     ticket.service = service
     printing = kiosk is not None and first_print(ticket, kiosk, joined)
-    session.add(ticket)
-    session.flush()
-    record(session, ticket, "issued", joined, from_status=TicketStatus.WAITING, user_id=user_id,
-           channel=channel.value, priority=priority)
+    events = [new_event(session, ticket, "issued", joined, from_status=TicketStatus.WAITING,
+                        user_id=user_id, channel=channel.value, priority=priority)]
     if kiosk is not None and not printing:
-        record_print_failure(session, joined, ticket)
+        events.append(print_failure(session, joined, ticket))
+    write_new_ticket(session, ticket, events)
     return ticket
 
 

@@ -16,8 +16,8 @@ from typing import Literal, cast, get_args
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from queue_server.models import OPEN_STATUSES, Device, PrintStatus, Ticket
-from queue_server.queue.common import get_site, record, service_day
+from queue_server.models import OPEN_STATUSES, Device, PrintStatus, Ticket, TicketEvent
+from queue_server.queue.common import get_site, new_event, record, service_day
 from queue_server.queue.errors import NotIssuedAtKiosk, PrintAgentAbsent, TicketOver
 
 AGENT_FRESH = timedelta(seconds=20)  # four missed status reports: the agent is gone
@@ -79,9 +79,14 @@ def first_print(ticket: Ticket, kiosk: Device, now: datetime) -> bool:
     return False
 
 
+def print_failure(session: Session, now: datetime, ticket: Ticket) -> TicketEvent:
+    """The event of `first_print`'s failure, not yet added (a new ticket's go out with it)."""
+    return new_event(session, ticket, "print_failed", now, from_status=ticket.status,
+                     attempt=ticket.print_attempts, error=ticket.print_error, detail="")
+
+
 def record_print_failure(session: Session, now: datetime, ticket: Ticket) -> None:
-    record(session, ticket, "print_failed", now, from_status=ticket.status,
-           attempt=ticket.print_attempts, error=ticket.print_error, detail="")
+    session.add(print_failure(session, now, ticket))
 
 
 def reprint(session: Session, now: datetime, ticket: Ticket, user_id: int) -> Device:

@@ -10,11 +10,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from queue_server.models import (
     Agency,
     Channel,
+    Device,
     NumberSequence,
     PrintStatus,
     Service,
@@ -347,3 +348,41 @@ def test_find_by_token_and_cancel(sqlite_hall: Hall) -> None:
         assert session.scalars(select(Ticket.status)).one() is TicketStatus.CANCELLED
         with pytest.raises(errors.UnknownTicket):
             issuing.find_ticket_by_token(session, "not-a-token")
+
+
+# --- how a ticket is written ------------------------------------------------------------------
+
+def test_a_new_ticket_is_written_whole_with_its_events_and_held_as_written(hall: Hall) -> None:
+    """The ticket and its events go out inside `issue_ticket` (on PostgreSQL as one statement,
+    with the quota and number another) and the session holds the ticket as written: reading
+    any of its columns asks nothing, and a fresh read finds the same values."""
+    columns = [column.key for column in Ticket.__table__.columns]
+    statements: list[str] = []
+    engine = hall.engine
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    with hall.sessions.begin() as session:
+        kiosk = session.get_one(Device, "kiosk-1")  # no print agent: a failed first print
+        event.listen(engine, "before_cursor_execute", on_statement)
+        try:
+            ticket = issuing.issue_ticket(session, hall.clock.now(), "KTP", kiosk=kiosk,
+                                          kiosk_id=kiosk.id)
+            written = len(statements)
+            assert not (session.new or session.dirty), "left for a later flush"
+            held = {key: getattr(ticket, key) for key in columns}
+            assert len(statements) == written, f"read back: {statements[written:]}"
+        finally:
+            event.remove(engine, "before_cursor_execute", on_statement)
+    writes = [s.split("\n")[0][:120] for s in statements if not s.startswith("SELECT")]
+    # The quota and number, then the ticket with its events; SQLite has no writing CTEs.
+    assert len(writes) == (2 if engine.dialect.name == "postgresql" else 4), writes
+    with hall.session() as session:
+        stored = session.get_one(Ticket, ticket.id)
+        assert {key: getattr(stored, key) for key in columns} == held
+        events = session.scalars(select(TicketEvent).order_by(TicketEvent.id)).all()
+    assert held["print_status"] is PrintStatus.FAILED and held["call_count"] == 0
+    assert [(e.ticket_id, e.kind, e.service_id) for e in events] == [
+        (ticket.id, "issued", ticket.service_id), (ticket.id, "print_failed", ticket.service_id)]
+    assert events[1].data == {"attempt": 1, "error": "no_agent", "detail": ""}
