@@ -12,24 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, insert, select, union_all
+from sqlalchemy import Connection, Table, bindparam, insert, select, union_all
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.schema import ColumnDefault
 from sqlalchemy.sql.dml import Insert
 
 from queue_server import changes
 from queue_server.models import Ticket, TicketEvent
 
-_TICKETS = Ticket.__table__
-_EVENTS = TicketEvent.__table__
+_TICKETS = cast(Table, Ticket.__table__)
+_EVENTS = cast(Table, TicketEvent.__table__)
 _TICKET_COLUMNS = [column for column in _TICKETS.columns if not column.primary_key]
 _EVENT_COLUMNS = [column for column in _EVENTS.columns
                   if not column.primary_key and column.key != "ticket_id"]
 # What the ORM would have filled in at the INSERT. A ticket that joins the session as read
 # must hold every column, these and the unset ones' None, or reading one would query.
 _TICKET_DEFAULTS = {column.key: column.default.arg for column in _TICKET_COLUMNS
-                    if column.default is not None and column.default.is_scalar}
+                    if isinstance(column.default, ColumnDefault) and column.default.is_scalar}
 
 
 def write_new_ticket(session: Session, ticket: Ticket, events: Sequence[TicketEvent]) -> None:
