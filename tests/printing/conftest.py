@@ -23,6 +23,7 @@ from tests.support.halls import hall_data, prepare_hall, write_hall_yaml
 from tests.support.people import add_people
 from tests.support.servers import ANTRE, ServedHall, antre_env, start_server
 from tests.support.servers import call_api as api
+from tests.support.waiting import eventually
 
 CUT = b"\x1dVB\x00"  # GS V 66 0: the end of every ticket
 
@@ -40,17 +41,6 @@ def kiosk_view(hall: ServedHall, kiosk: str = KIOSK) -> dict[str, Any]:
     assert status == 200, body
     [found] = [k for k in body["kiosks"] if k["id"] == kiosk]
     return dict(found)
-
-
-def eventually(check: Callable[[], Any], timeout: float = WAIT_S, every: float = 0.02) -> Any:
-    """Poll `check` until it returns something truthy; fail with its last answer."""
-    deadline = time.monotonic() + timeout
-    while True:
-        answer = check()
-        if answer or time.monotonic() > deadline:
-            assert answer, f"still {answer!r} after {timeout} s"
-            return answer
-        time.sleep(every)
 
 
 def agent_connected(hall: ServedHall, connected: bool = True, timeout: float = WAIT_S) -> None:

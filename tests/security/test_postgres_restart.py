@@ -19,6 +19,7 @@ from tests.support.halls import hall_data, prepare_hall, write_hall_yaml
 from tests.support.people import add_people
 from tests.support.postgres import POSTGRES_URL, postgres_schema
 from tests.support.servers import ServedHall, antre_env, call_api, start_server
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.postgres
 
@@ -31,6 +32,17 @@ def cut_connections(application: str) -> int:
             return len(connection.execute(text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE application_name = :name"), {"name": application}).all())
+    finally:
+        admin.dispose()
+
+
+def backends(application: str) -> int:
+    admin = make_engine(POSTGRES_URL)
+    try:
+        with admin.connect() as connection:
+            return int(connection.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": application}).scalar_one())
     finally:
         admin.dispose()
 
@@ -66,3 +78,27 @@ def test_the_server_carries_on_when_the_database_cuts_its_connections(tmp_path: 
             assert (status, called["ticket"]["code"]) == (200, first["code"])
         finally:
             served.server.stop()
+
+
+def test_a_pooled_connection_is_checked_without_a_round_trip_and_replaced_once_cut() -> None:
+    """Checking out an idle connection asks the server nothing (a ping per request was a round
+    trip more in every one); a connection the server has hung up on is replaced before use."""
+    application = f"antre_checkout_{uuid.uuid4().hex[:8]}"
+    engine = make_engine(f"{POSTGRES_URL}?application_name={application}")
+    pings: list[object] = []
+    ping = engine.dialect.do_ping
+    engine.dialect.do_ping = lambda connection: pings.append(connection) or ping(connection)  # type: ignore[method-assign]
+    try:
+        with engine.connect() as connection:
+            first = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        for _ in range(5):
+            with engine.connect() as connection:
+                assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() == first
+        assert pings == []
+
+        assert cut_connections(application) == 1
+        eventually(lambda: backends(application) == 0)  # it has said FATAL and hung up
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != first
+    finally:
+        engine.dispose()

@@ -9,9 +9,9 @@ from typing import Any
 
 from kiosk.agent import AgentOptions, KioskAgent
 from tests.support.servers import ServedHall
+from tests.support.waiting import WAIT_S
 
 KIOSK = "kiosk-1"
-WAIT_S = 10.0
 
 
 class RunningAgent:
