@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Connection, event, insert, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -97,7 +98,11 @@ def _write_events_together(session: Session, _context: object, _instances: objec
         return
     for item in events:
         session.expunge(item)
-    session.connection().execute(_INSERT_EVENTS,
-                                 [{key: getattr(item, key) for key in _EVENT_COLUMNS}
-                                  for item in events])
+    write_events(session.connection(), events)
     changes.collect(session, events)
+
+
+def write_events(connection: Connection, events: Sequence[TicketEvent]) -> None:
+    """Ticket events (not in a session) as one INSERT, an executemany, in this order."""
+    connection.execute(_INSERT_EVENTS, [{key: getattr(item, key) for key in _EVENT_COLUMNS}
+                                        for item in events])

@@ -21,6 +21,7 @@ from sqlalchemy.sql.dml import Insert
 
 from queue_server import changes
 from queue_server.models import Ticket, TicketEvent
+from queue_server.queue.common import write_events
 
 _TICKETS = cast(Table, Ticket.__table__)
 _EVENTS = cast(Table, TicketEvent.__table__)
@@ -39,15 +40,13 @@ def write_new_ticket(session: Session, ticket: Ticket, events: Sequence[TicketEv
     hub as the flush of any other would be."""
     values = _ticket_values(ticket)
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        ticket.id = _insert_together(connection, values, events)
-        for event in events:
-            event.ticket_id = ticket.id
-    else:
-        ticket.id = connection.execute(_insert_ticket(), values).scalar_one()
-        for event in events:
-            event.ticket_id = ticket.id
-        connection.execute(insert(_EVENTS), [_event_values(event) for event in events])
+    together = connection.dialect.name == "postgresql"
+    ticket.id = _insert_together(connection, values, events) if together else \
+        connection.execute(_insert_ticket(), values).scalar_one()
+    for event in events:
+        event.ticket_id = ticket.id
+    if not together:
+        write_events(connection, events)
     make_transient_to_detached(ticket)
     session.add(ticket)
     changes.collect(session, events)
@@ -63,11 +62,6 @@ def _ticket_values(ticket: Ticket) -> dict[str, Any]:
             setattr(ticket, column.key, value)
         values[column.key] = value
     return values
-
-
-def _event_values(event: TicketEvent) -> dict[str, Any]:
-    return {column.key: getattr(event, column.key)
-            for column in (_EVENTS.c.ticket_id, *_EVENT_COLUMNS)}
 
 
 def _insert_together(connection: Connection, values: dict[str, Any],
