@@ -9,14 +9,15 @@ import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
+from functools import lru_cache, partial
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session
 
 from queue_server.changes import Change, CounterChange, ServiceChange, TicketChange
 from queue_server.hub.rooms import Message, agency_staff_rooms, fan_out, room
 from queue_server.models import Counter, Device, DeviceKind, Service, Ticket, counter_services
+from queue_server.queue.catalog import with_service
 from queue_server.queue.common import get_site, service_day
 from queue_server.queue.estimates import ServiceLoad, service_loads
 from queue_server.queue.order import RankKey, rank_key
@@ -109,6 +110,13 @@ class MovedLine:
         return MovedLine(after, (*self.newcomers, (key, newcomer)))
 
 
+@lru_cache(maxsize=1)
+def _changed_tickets() -> Select[Ticket]:
+    """The changed tickets by id, built once; their services and agencies come from the
+    process's catalog (`with_service`), not from a join."""
+    return select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
+
+
 class Publication:
     """The events of some commits, read in one session."""
 
@@ -129,9 +137,8 @@ class Publication:
         if held is not None and ids <= held.keys():
             self.tickets = {ticket_id: held[ticket_id] for ticket_id in ids}
             return
-        self.tickets = {ticket.id: ticket for ticket in session.scalars(
-            select(Ticket).where(Ticket.id.in_(ids))
-            .options(joinedload(Ticket.service).joinedload(Service.agency)))} if ids else {}
+        self.tickets = {ticket.id: with_service(session, ticket) for ticket in
+                        session.scalars(_changed_tickets(), {"ids": list(ids)})} if ids else {}
 
     def consequences(self) -> list[Message]:
         return [*self.counters(), *self.queues(), *self.ticket_views(),

@@ -108,27 +108,47 @@ def _minutes(visits: Iterable[tuple[datetime | None, datetime | None]]) -> list[
             if started is not None and finished is not None]
 
 
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_DAY: BindParameter[Any] = bindparam("day", type_=Ticket.service_day.type)
+
+
+@lru_cache(maxsize=1)
+def _waiting_per_service() -> Select[int, int]:
+    return (select(Ticket.service_id, func.count()).where(_waiting(_IDS, _DAY))
+            .group_by(Ticket.service_id))
+
+
+@lru_cache(maxsize=1)
+def _open_counters_per_service() -> Select[int, int]:
+    return (select(counter_services.c.service_id, func.count()).select_from(_SERVING)
+            .where(_open_counters(_IDS)).group_by(counter_services.c.service_id))
+
+
+@lru_cache(maxsize=1)
+def _recent_visits_per_service() -> Select[Any]:
+    return select(_recent_visits(_IDS, _DAY))
+
+
 def waiting_per_service(session: Session, day: date, ids: Collection[int]) -> dict[int, int]:
     """Waiting tickets of the day per service id (absent: none), read from these services'
     lines in the waiting-line index alone."""
-    return dict(session.execute(
-        select(Ticket.service_id, func.count()).where(_waiting(list(ids), day))
-        .group_by(Ticket.service_id)).all())
+    return dict(session.execute(_waiting_per_service(),
+                                {"ids": list(ids), "day": day}).all())
 
 
 def service_loads(session: Session, day: date, services: list[Service],
                   waiting: Mapping[int, int] | None = None) -> dict[int, ServiceLoad]:
     """The load of many services in three grouped queries (the kiosk lists them all); two
-    when the caller has already counted who waits per service id."""
+    when the caller has already counted who waits per service id. The statements are built
+    once, with bound values: every flush of the hub asks."""
     ids = [service.id for service in services]
     if waiting is None:
         waiting = waiting_per_service(session, day, ids)
     open_counters: dict[int, int] = dict(session.execute(
-        select(counter_services.c.service_id, func.count()).select_from(_SERVING)
-        .where(_open_counters(ids)).group_by(counter_services.c.service_id)).all())
-    recent = _recent_visits(ids, day)
+        _open_counters_per_service(), {"ids": ids}).all())
     visits: dict[int, list[tuple[datetime | None, datetime | None]]] = {}
-    for service_id, started, finished in session.execute(select(recent)):
+    for service_id, started, finished in session.execute(_recent_visits_per_service(),
+                                                         {"ids": ids, "day": day}):
         visits.setdefault(service_id, []).append((started, finished))
     return {
         service.id: ServiceLoad(

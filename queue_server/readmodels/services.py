@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from queue_server.models import Agency, Service, ServiceDay
@@ -99,6 +100,14 @@ def waiting_by_service(session: Session, day: date,
             in waiting_per_service(session, day, agency_of).items()}
 
 
+@lru_cache(maxsize=1)
+def _service_days() -> Select[ServiceDay]:
+    """The day's rows of some services, built once (every flush of the hub asks)."""
+    return select(ServiceDay).where(
+        ServiceDay.day == bindparam("day", type_=ServiceDay.day.type),
+        ServiceDay.service_id.in_(bindparam("ids", expanding=True)))
+
+
 def queue_states(session: Session, now: datetime,
                  service_ids: Collection[int]) -> dict[int, dict[str, Any]]:
     """Each service (by id) as a kiosk shows it now: the `queue_changed` event."""
@@ -111,7 +120,7 @@ def queue_states(session: Session, now: datetime,
     loads = service_loads(session, day, services,
                           {service_id: count for (_, service_id), count in counted.items()})
     rows = {row.service_id: row for row in session.scalars(
-        select(ServiceDay).where(ServiceDay.day == day, ServiceDay.service_id.in_(service_ids)))}
+        _service_days(), {"day": day, "ids": list(service_ids)})}
     return {service.id: _queue_state(rules, local, service, rows.get(service.id),
                                      loads[service.id], per_agency.get(service.agency_id, 0))
             for service in services}
