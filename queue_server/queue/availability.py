@@ -34,13 +34,13 @@ class Availability:
 
 
 def availability(site: Site | SiteRules, local: datetime, service: Service,
-                 day: ServiceDay | None) -> Availability:
+                 day: ServiceDay | None, hours: WeeklyHours) -> Availability:
     """The same rules in the same order as `issuing.issue_ticket`: hours, then staff's
-    closing for the day, then the quota (and the part of it kept for remote bookings)."""
+    closing for the day, then the quota (and the part of it kept for remote bookings).
+    `hours`: the service's, as `issuing.service_hours` gives them (parsed once per process)."""
     override = day.quota_override if day is not None else None
     quota = override if override is not None else service.quota
     issued = day.issued if day is not None else 0
-    hours = WeeklyHours.model_validate(service.hours)
     refusal: DomainError | None = issue_refusal(hours, site.holidays, local)
     share = walk_in_share(service, hours.for_weekday(local.weekday()), local.time())
     state = Availability(None, quota, issued, kept_for_remote(quota, share.percent),

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
+from queue_server.config import WeeklyHours
 from queue_server.models import Agency, Service, ServiceDay
 from queue_server.queue.availability import availability
 from queue_server.queue.catalog import SiteRules, agency_of_services, services_with_agencies
@@ -22,6 +23,7 @@ from queue_server.queue.estimates import (
     service_loads,
     waiting_per_service,
 )
+from queue_server.queue.issuing import service_hours
 from queue_server.schemas import AgencyOut, Bilingual, ServiceOut, ServicesOut
 
 
@@ -38,7 +40,8 @@ def services_overview(session: Session, now: datetime) -> ServicesOut:
     for agency in agencies:
         items = []
         for service in (s for s in agency.services if s.active):
-            state = availability(site, local, service, days.get(service.id))
+            state = availability(site, local, service, days.get(service.id),
+                                 service_hours(session, service))
             refusal = state.refusal
             load = loads[service.id]
             items.append(ServiceOut(
@@ -122,13 +125,14 @@ def queue_states(session: Session, now: datetime,
     rows = {row.service_id: row for row in session.scalars(
         _service_days(), {"day": day, "ids": list(service_ids)})}
     return {service.id: _queue_state(rules, local, service, rows.get(service.id),
-                                     loads[service.id], per_agency.get(service.agency_id, 0))
+                                     service_hours(session, service), loads[service.id],
+                                     per_agency.get(service.agency_id, 0))
             for service in services}
 
 
 def _queue_state(site: SiteRules, local: datetime, service: Service, row: ServiceDay | None,
-                 load: ServiceLoad, agency_waiting: int) -> dict[str, Any]:
-    state = availability(site, local, service, row)
+                 hours: WeeklyHours, load: ServiceLoad, agency_waiting: int) -> dict[str, Any]:
+    state = availability(site, local, service, row, hours)
     refusal = state.refusal
     return {
         "service": service.code, "agency": service.agency.code,

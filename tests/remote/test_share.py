@@ -78,7 +78,8 @@ def walk_in_state(hall: Hall) -> tuple[int | None, str | None]:
         service = session.scalars(select(Service).where(Service.code == "KTP")).one()
         row = session.scalar(select(ServiceDay).where(ServiceDay.service_id == service.id))
         site = get_site(session)
-        state = availability(site, site_time(site, hall.clock.now()), service, row)
+        state = availability(site, site_time(site, hall.clock.now()), service, row,
+                             issuing.service_hours(session, service))
     return state.quota_left, state.refusal.code if state.refusal else None
 
 
