@@ -8,6 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from gevent.monkey import get_original
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,9 +49,20 @@ def _replace_closed_connections(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        # select() with no wait: under gevent too, it asks the kernel at once, never the hub.
-        if select.select([dbapi_connection.fileno()], [], [], 0)[0]:
+        if _readable(dbapi_connection.fileno()):
             raise DisconnectionError("the database closed this idle connection")
+
+
+# The kernel's poll, also where gevent has patched `select`: asked without waiting, it needs no
+# event loop, and unlike select() it takes descriptors past 1,023 (a server holding a thousand
+# display connections opens its database connections there).
+_poll = get_original("select", "poll")
+
+
+def _readable(fd: int) -> bool:
+    poller = _poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _tune_sqlite(engine: Engine) -> None:

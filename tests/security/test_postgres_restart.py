@@ -7,6 +7,7 @@ connection, with nothing lost and the numbers running on."""
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 import uuid
 from pathlib import Path
@@ -102,3 +103,19 @@ def test_a_pooled_connection_is_checked_without_a_round_trip_and_replaced_once_c
             assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != first
     finally:
         engine.dispose()
+
+
+def test_the_checkout_check_takes_a_connection_past_descriptor_1023() -> None:
+    """A server with a thousand displays connected holds descriptors past 1,023, where
+    select() refuses; a database connection opened there is checked out all the same."""
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    engine = make_engine(POSTGRES_URL)
+    try:
+        for _ in range(2):  # opened, then taken again from the pool and checked
+            with engine.connect() as connection:
+                assert connection.connection.dbapi_connection.fileno() > 1023
+                assert connection.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        engine.dispose()
+        for fd in held:
+            os.close(fd)
