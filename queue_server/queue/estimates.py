@@ -167,7 +167,7 @@ class _Rank:
     """A ticket's line and rank as bound parameters, for the statement built once."""
 
     service_id: BindParameter[Any] = bindparam("service_id")
-    service_day: BindParameter[Any] = bindparam("day", type_=Ticket.service_day.type)
+    service_day: BindParameter[Any] = _DAY
     priority: BindParameter[Any] = bindparam("priority", type_=Ticket.priority.type)
     queue_key: BindParameter[Any] = bindparam("queue_key", type_=Ticket.queue_key.type)
     id: BindParameter[Any] = bindparam("ticket_id")
@@ -180,15 +180,12 @@ def _place_and_pace() -> Select[Any]:
     it and its cache key for every ticket was half of an issue's Python. The line's length
     is not counted: the place and the pace are all a ticket's estimate needs, and each count
     walks the line."""
-    rank = _Rank()
-    ids: BindParameter[Any] = bindparam("ids", expanding=True)
-    day = rank.service_day
     counts = select(
-        _ahead(rank).scalar_subquery().label("ahead"),
-        select(func.count()).select_from(_SERVING).where(_open_counters(ids))
+        _ahead(_Rank()).scalar_subquery().label("ahead"),
+        select(func.count()).select_from(_SERVING).where(_open_counters(_IDS))
         .scalar_subquery().label("open"),
     ).subquery()
-    recent = _recent_visits(ids, day)
+    recent = _recent_visits(_IDS, _DAY)
     return (select(counts.c.ahead, counts.c.open, recent.c.started_at, recent.c.finished_at)
             .select_from(counts.outerjoin(recent, true())))
 
