@@ -30,6 +30,7 @@ from queue_server.hub.printagent import send_jobs
 from queue_server.models import DeviceKind, Ticket
 from queue_server.people import may_see_agency
 from queue_server.queue.bookings import BookingRequest, book, queue_refusal, takes_remote
+from queue_server.queue.catalog import service_hours
 from queue_server.queue.checkin import check_in, find_booking
 from queue_server.queue.common import get_site, site_time
 from queue_server.queue.errors import (
@@ -42,7 +43,7 @@ from queue_server.queue.errors import (
 )
 from queue_server.queue.estimates import estimated_wait_minutes, service_loads
 from queue_server.queue.identity import identity_key, phone_identity
-from queue_server.queue.issuing import find_service, service_hours
+from queue_server.queue.issuing import find_service
 from queue_server.queue.remote import kept_for_remote, remote_rules
 from queue_server.queue.slots import SlotDay, slot_states
 from queue_server.readmodels.printjob import print_job

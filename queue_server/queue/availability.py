@@ -37,7 +37,7 @@ def availability(site: Site | SiteRules, local: datetime, service: Service,
                  day: ServiceDay | None, hours: WeeklyHours) -> Availability:
     """The same rules in the same order as `issuing.issue_ticket`: hours, then staff's
     closing for the day, then the quota (and the part of it kept for remote bookings).
-    `hours`: the service's, as `issuing.service_hours` gives them (parsed once per process)."""
+    `hours`: the service's, as `catalog.service_hours` gives them (parsed once per process)."""
     override = day.quota_override if day is not None else None
     quota = override if override is not None else service.quota
     issued = day.issued if day is not None else 0

@@ -30,6 +30,7 @@ from queue_server.models import (
     Ticket,
     TicketStatus,
 )
+from queue_server.queue.catalog import service_hours
 from queue_server.queue.common import get_site, record, site_time, zone
 from queue_server.queue.errors import (
     AlreadyBooked,
@@ -46,7 +47,6 @@ from queue_server.queue.issuing import (
     find_service,
     format_code,
     next_number,
-    service_hours,
     take_quota_unit,
 )
 from queue_server.queue.outbox import enqueue

@@ -125,6 +125,13 @@ def agency_of_services(session: Session, agency_ids: Iterable[int]) -> dict[int,
         select(Service.id, Service.agency_id).where(Service.agency_id.in_(wanted))).all())
 
 
+def service_hours(session: Session, service: Service) -> WeeklyHours:
+    """The service's weekly hours: the catalog's, read once per process, or parsed."""
+    cached = catalog(session)
+    hours = cached.hours.get(service.id) if cached is not None else None
+    return hours or WeeklyHours.model_validate(service.hours)
+
+
 def attach(session: Session, service: Service) -> Service:
     """The cached service (and its agency) in this session, without a query."""
     return session.merge(service, load=False)

@@ -25,7 +25,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from queue_server.config import WeeklyHours
 from queue_server.models import (
     Agency,
     Channel,
@@ -37,7 +36,7 @@ from queue_server.models import (
     Ticket,
     TicketStatus,
 )
-from queue_server.queue.catalog import attach, catalog
+from queue_server.queue.catalog import attach, catalog, service_hours
 from queue_server.queue.common import new_event, record, site_rules, site_time, upsert_for
 from queue_server.queue.errors import (
     ClosedToday,
@@ -124,13 +123,6 @@ def issue_ticket(session: Session, now: datetime, service_code: str, *,
         events.append(print_failure(session, joined, ticket))
     write_new_ticket(session, ticket, events)
     return ticket
-
-
-def service_hours(session: Session, service: Service) -> WeeklyHours:
-    """The service's weekly hours: the catalog's, read once per process, or parsed."""
-    cached = catalog(session)
-    hours = cached.hours.get(service.id) if cached is not None else None
-    return hours or WeeklyHours.model_validate(service.hours)
 
 
 def _priority_reason(priority: bool, reason: str | None) -> str | None:

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from queue_server.config import DayHours, WeeklyHours
 from queue_server.models import Service, Ticket, TicketStatus
+from queue_server.queue.catalog import service_hours
 from queue_server.queue.common import get_site, zone
 from queue_server.queue.hours import DAYS_EN, DAYS_ID
-from queue_server.queue.issuing import service_hours
 
 # Bookings that no longer hold their slot.
 RELEASED = (TicketStatus.CANCELLED, TicketStatus.EXPIRED)

@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session, selectinload
 from queue_server.config import WeeklyHours
 from queue_server.models import Agency, Service, ServiceDay
 from queue_server.queue.availability import availability
-from queue_server.queue.catalog import SiteRules, agency_of_services, services_with_agencies
+from queue_server.queue.catalog import (
+    SiteRules,
+    agency_of_services,
+    service_hours,
+    services_with_agencies,
+)
 from queue_server.queue.common import get_site, site_rules, site_time
 from queue_server.queue.errors import DomainError
 from queue_server.queue.estimates import (
@@ -23,7 +28,6 @@ from queue_server.queue.estimates import (
     service_loads,
     waiting_per_service,
 )
-from queue_server.queue.issuing import service_hours
 from queue_server.schemas import AgencyOut, Bilingual, ServiceOut, ServicesOut
 
 

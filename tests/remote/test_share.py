@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from queue_server.models import Service, ServiceDay, Ticket, TicketStatus
 from queue_server.queue import errors, issuing
 from queue_server.queue.availability import availability
+from queue_server.queue.catalog import service_hours
 from queue_server.queue.common import get_site, site_time
 from queue_server.queue.expiry import expire_bookings
 from tests.remote.conftest import booking, service_day_row
@@ -79,7 +80,7 @@ def walk_in_state(hall: Hall) -> tuple[int | None, str | None]:
         row = session.scalar(select(ServiceDay).where(ServiceDay.service_id == service.id))
         site = get_site(session)
         state = availability(site, site_time(site, hall.clock.now()), service, row,
-                             issuing.service_hours(session, service))
+                             service_hours(session, service))
     return state.quota_left, state.refusal.code if state.refusal else None
 
 
