@@ -198,6 +198,22 @@ class ServiceDay(Base):
     closed_reason: Mapped[str | None] = mapped_column(String(200))
 
 
+class LineCount(Base):
+    """How many tickets wait in each line (service, day) and its priority segment.
+
+    Kept by the database itself: triggers on `tickets` (migration 0010) add and take away
+    one whenever a ticket joins or leaves a line, whatever statement does it, in that
+    statement's transaction. A newcomer's place is then this count less the few who rank
+    behind it, not a walk over everyone ahead (issue #17: cost independent of the line)."""
+
+    __tablename__ = "line_counts"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    service_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    priority: Mapped[bool] = mapped_column(primary_key=True)
+    waiting: Mapped[int] = mapped_column(default=0)
+
+
 class NumberSequence(Base):
     """The last number given per prefix per service day; bumped atomically at issue."""
 

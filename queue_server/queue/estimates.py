@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session
 from queue_server.models import (
     Counter,
     CounterState,
+    LineCount,
     Service,
     Ticket,
     TicketStatus,
     counter_services,
 )
-from queue_server.queue.order import ranks_before
+from queue_server.queue.order import ranks_from, segments_up_to
 
 RECENT_SERVED = 20  # the average follows the day's pace without one slow visitor dominating
 # The service's own target counts as this many visits already seen: the first two or three
@@ -56,28 +57,50 @@ class ServiceLoad(Pace):
     waiting: int
 
 
-def _ahead(ticket: Ticket | _Rank) -> Select[int]:
-    return (select(func.count()).select_from(Ticket)
-            .where(Ticket.status == TicketStatus.WAITING, Ticket.service_id == ticket.service_id,
-                   Ticket.service_day == ticket.service_day,
-                   ranks_before(ticket.priority, ticket.queue_key, ticket.id)))
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_DAY: BindParameter[Any] = bindparam("day", type_=Ticket.service_day.type)
+
+
+@dataclass(frozen=True)
+class _Rank:
+    """A ticket's line and rank as bound parameters, for the statement built once."""
+
+    service_id: BindParameter[Any] = bindparam("service_id")
+    service_day: BindParameter[Any] = _DAY
+    priority: BindParameter[Any] = bindparam("priority", type_=Ticket.priority.type)
+    queue_key: BindParameter[Any] = bindparam("queue_key", type_=Ticket.queue_key.type)
+    id: BindParameter[Any] = bindparam("ticket_id")
+
+
+def _ahead(rank: _Rank) -> ColumnElement[int]:
+    """Those ahead of a waiting ticket: the line's count of its own priority and of those
+    called before it, less the ticket itself and those after it among its own priority. A
+    newcomer has itself and seldom anyone else behind it, so its place costs the same with
+    2,000 waiting as with 20; the count walks only the tickets from it on."""
+    in_segments = (select(func.coalesce(func.sum(LineCount.waiting), 0))
+                   .where(LineCount.service_id == rank.service_id,
+                          LineCount.service_day == rank.service_day,
+                          segments_up_to(LineCount.priority, rank.priority))
+                   .scalar_subquery())
+    from_it_on = (select(func.count()).select_from(Ticket)
+                  .where(Ticket.status == TicketStatus.WAITING,
+                         Ticket.service_id == rank.service_id,
+                         Ticket.service_day == rank.service_day,
+                         ranks_from(rank.priority, rank.queue_key, rank.id))
+                  .scalar_subquery())
+    return in_segments - from_it_on
 
 
 def ahead_of(session: Session, ticket: Ticket) -> int:
     """Waiting tickets of the same service that will be called before this one."""
     if ticket.status is not TicketStatus.WAITING:
         return 0
-    return session.scalar(_ahead(ticket)) or 0
+    return session.scalar(_ahead_alone(), _rank_values(ticket)) or 0
 
 
 # Bound, not literal, values: a statement built from these once serves every ticket.
 Ids = Collection[int] | BindParameter[Any]
 Day = date | BindParameter[Any]
-
-
-def _waiting(ids: Ids, day: Day) -> ColumnElement[bool]:
-    return and_(Ticket.status == TicketStatus.WAITING, Ticket.service_id.in_(ids),
-                Ticket.service_day == day)
 
 
 _SERVING = counter_services.join(Counter, counter_services.c.counter_id == Counter.id)
@@ -108,14 +131,11 @@ def _minutes(visits: Iterable[tuple[datetime | None, datetime | None]]) -> list[
             if started is not None and finished is not None]
 
 
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
-_DAY: BindParameter[Any] = bindparam("day", type_=Ticket.service_day.type)
-
-
 @lru_cache(maxsize=1)
 def _waiting_per_service() -> Select[int, int]:
-    return (select(Ticket.service_id, func.count()).where(_waiting(_IDS, _DAY))
-            .group_by(Ticket.service_id))
+    return (select(LineCount.service_id, func.sum(LineCount.waiting))
+            .where(LineCount.service_id.in_(_IDS), LineCount.service_day == _DAY)
+            .group_by(LineCount.service_id))
 
 
 @lru_cache(maxsize=1)
@@ -130,8 +150,7 @@ def _recent_visits_per_service() -> Select[Any]:
 
 
 def waiting_per_service(session: Session, day: date, ids: Collection[int]) -> dict[int, int]:
-    """Waiting tickets of the day per service id (absent: none), read from these services'
-    lines in the waiting-line index alone."""
+    """Waiting tickets of the day per service id (absent: none), from the lines' counts."""
     return dict(session.execute(_waiting_per_service(),
                                 {"ids": list(ids), "day": day}).all())
 
@@ -162,26 +181,13 @@ def service_load(session: Session, service: Service, day: date) -> ServiceLoad:
     return service_loads(session, day, [service])[service.id]
 
 
-@dataclass(frozen=True)
-class _Rank:
-    """A ticket's line and rank as bound parameters, for the statement built once."""
-
-    service_id: BindParameter[Any] = bindparam("service_id")
-    service_day: BindParameter[Any] = _DAY
-    priority: BindParameter[Any] = bindparam("priority", type_=Ticket.priority.type)
-    queue_key: BindParameter[Any] = bindparam("queue_key", type_=Ticket.queue_key.type)
-    id: BindParameter[Any] = bindparam("ticket_id")
-
-
 @lru_cache(maxsize=1)
 def _place_and_pace() -> Select[Any]:
     """The counts as scalar subqueries, joined to the recent visits (an outer join, so the
     counts come back when nobody was served yet). Built once, with bound values: building
-    it and its cache key for every ticket was half of an issue's Python. The line's length
-    is not counted: the place and the pace are all a ticket's estimate needs, and each count
-    walks the line."""
+    it and its cache key for every ticket was half of an issue's Python."""
     counts = select(
-        _ahead(_Rank()).scalar_subquery().label("ahead"),
+        _ahead(_Rank()).label("ahead"),
         select(func.count()).select_from(_SERVING).where(_open_counters(_IDS))
         .scalar_subquery().label("open"),
     ).subquery()
@@ -190,13 +196,22 @@ def _place_and_pace() -> Select[Any]:
             .select_from(counts.outerjoin(recent, true())))
 
 
+@lru_cache(maxsize=1)
+def _ahead_alone() -> Select[int]:
+    return select(_ahead(_Rank()))
+
+
+def _rank_values(ticket: Ticket) -> dict[str, Any]:
+    return {"service_id": ticket.service_id, "day": ticket.service_day,
+            "priority": ticket.priority, "queue_key": ticket.queue_key,
+            "ticket_id": ticket.id}
+
+
 def place_and_pace(session: Session, ticket: Ticket) -> tuple[int, Pace]:
     """A waiting ticket's place (how many are ahead) and its service's pace, in one
     statement: an indexed count and a bounded read."""
-    rows = session.execute(_place_and_pace(), {
-        "ids": [ticket.service_id], "service_id": ticket.service_id,
-        "day": ticket.service_day, "priority": ticket.priority,
-        "queue_key": ticket.queue_key, "ticket_id": ticket.id}).all()
+    rows = session.execute(_place_and_pace(),
+                           {"ids": [ticket.service_id], **_rank_values(ticket)}).all()
     ahead, open_counters = rows[0][:2]
     minutes = _minutes((started, finished) for *_, started, finished in rows)
     return ahead, Pace(open_counters, pace(minutes, float(ticket.service.target_minutes)))

@@ -6,9 +6,9 @@ ticket ranks by: its issue, or the place a transfer or a late return gave it), t
 starved; everyone else — a visitor's place, the estimate, the counter's list — counts in the
 plain order.
 
-The order is written once, as `ORDER`; the SQL ORDER BY and the SQL "comes before" test are
-made from it, and the Python sort key follows it (tests/unit/test_engine_order.py checks that
-all three agree).
+The order is written once, as `ORDER`; the SQL ORDER BY, the SQL "comes before" and "from
+here on" tests are made from it, and the Python sort key follows it
+(tests/unit/test_engine_order.py checks that they agree).
 """
 
 from __future__ import annotations
@@ -43,14 +43,53 @@ def ranks_before(priority: bool | BindParameter[Any], queue_key: datetime | Bind
                  ticket_id: int | BindParameter[Any]) -> ColumnElement[bool]:
     """SQL: a ticket that comes before this one in the plain order (same line assumed); the
     rank given as values or as bound parameters (a statement built once)."""
-    values = {Ticket.priority: priority, Ticket.queue_key: queue_key, Ticket.id: ticket_id}
+    return _beyond(ORDER, _values(priority, queue_key, ticket_id), after=False,
+                   inclusive=False)
+
+
+def ranks_from(priority: bool | BindParameter[Any], queue_key: datetime | BindParameter[Any],
+               ticket_id: int | BindParameter[Any]) -> ColumnElement[bool]:
+    """SQL: this ticket and those after it among the tickets of its own priority (same line
+    assumed): the few a newcomer has behind it. The queue key's bound is stated on its own
+    too, so the waiting-line index seeks to them rather than reading the segment."""
+    (segment, _), (first, descending) = ORDER[:2]
+    values = _values(priority, queue_key, ticket_id)
+    bound = first <= values[first] if descending else first >= values[first]
+    return and_(segment == values[segment], bound,
+                _beyond(ORDER[1:], values, after=True, inclusive=True))
+
+
+def segments_up_to(column: InstrumentedAttribute[bool], priority: bool | BindParameter[Any]
+                   ) -> ColumnElement[bool]:
+    """SQL over a table of `column` (a priority): this priority and those called before it."""
+    (_, descending) = ORDER[0]
+    return column >= priority if descending else column <= priority
+
+
+def _values(priority: bool | BindParameter[Any], queue_key: datetime | BindParameter[Any],
+            ticket_id: int | BindParameter[Any]) -> dict[InstrumentedAttribute[Any], Any]:
+    given = {Ticket.priority: priority, Ticket.queue_key: queue_key, Ticket.id: ticket_id}
+    # A bound value: SQL compares True and False with `>` only as parameters.
+    return {column: value if isinstance(value, BindParameter) else literal(value, column.type)
+            for column, value in given.items()}
+
+
+def _beyond(terms: tuple[tuple[InstrumentedAttribute[Any], bool], ...],
+            values: dict[InstrumentedAttribute[Any], Any], *, after: bool,
+            inclusive: bool) -> ColumnElement[bool]:
+    """SQL: ranks before (or `after`) the given values over `terms`, lexicographically; with
+    `inclusive`, equal values count too."""
     clause: ColumnElement[bool] | None = None
-    for column, descending in reversed(ORDER):
-        # A bound value: SQL compares True and False with `>` only as parameters.
-        given = values[column]
-        value = given if isinstance(given, BindParameter) else literal(given, column.type)
-        before = column > value if descending else column < value
-        clause = before if clause is None else or_(before, and_(column == value, clause))
+    for column, descending in reversed(terms):
+        value = values[column]
+        greater = descending != after  # comes before, if descending: greater
+        if clause is None and inclusive:
+            clause = column >= value if greater else column <= value
+        elif clause is None:
+            clause = column > value if greater else column < value
+        else:
+            beyond = column > value if greater else column < value
+            clause = or_(beyond, and_(column == value, clause))
     assert clause is not None
     return clause
 

@@ -28,6 +28,7 @@ from queue_server.models import (
     Agency,
     Counter,
     CounterState,
+    LineCount,
     PrintStatus,
     Service,
     Ticket,
@@ -73,13 +74,16 @@ def _counter_lists() -> CompoundSelect:
     """A counter's tickets today: the first WAITING_SHOWN of its waiting line (the services
     it serves) in the waiting order, each row with how many wait in all (`of_status`); then
     its called or serving ticket and its first parked ones. Each part reads its own index
-    range up to its limit: one window over the day's tickets, numbering and sorting the
-    whole line, cost 10 ms with 2,000 waiting. Built once, with bound values."""
+    range up to its limit, and the total comes from the lines' counts: one window over the
+    day's tickets, numbering and sorting the whole line, cost 10 ms with 2,000 waiting.
+    Built once, with bound values."""
     day = bindparam("day", type_=Ticket.service_day.type)
     in_line = ((Ticket.status == TicketStatus.WAITING)
                & Ticket.service_id.in_(bindparam("services", expanding=True))
                & (Ticket.service_day == day))
-    waiting_total = select(func.count()).select_from(Ticket).where(in_line).scalar_subquery()
+    waiting_total = (select(func.coalesce(func.sum(LineCount.waiting), 0))
+                     .where(LineCount.service_id.in_(bindparam("services", expanding=True)),
+                            LineCount.service_day == day).scalar_subquery())
     first_waiting = (select(*_SHOWN, waiting_total.label("of_status")).where(in_line)
                      .order_by(*waiting_order()).limit(WAITING_SHOWN).subquery())
     at_counter = Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING])

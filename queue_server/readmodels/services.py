@@ -99,9 +99,9 @@ def _per_agency(counted: dict[tuple[int, int], int]) -> dict[int, int]:
 def waiting_by_service(session: Session, day: date,
                        agency_ids: Iterable[int]) -> dict[tuple[int, int], int]:
     """Waiting tickets of the day per (agency id, service id) of these agencies (absent:
-    none): one count gives a line's length and its agency's. The count names the services,
-    so it reads only their lines from the waiting-line index; joined to the services, it read
-    every waiting ticket of the hall (PostgreSQL: 14 ms at 3,000 waiting, in every flush)."""
+    none): one read of the lines' counts gives a line's length and its agency's. It names the
+    services, so it reads only their lines; joined to the services, a count read every
+    waiting ticket of the hall (PostgreSQL: 14 ms at 3,000 waiting, in every flush)."""
     agency_of = agency_of_services(session, agency_ids)
     return {(agency_of[service_id], service_id): count for service_id, count
             in waiting_per_service(session, day, agency_of).items()}

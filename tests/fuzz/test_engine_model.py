@@ -38,10 +38,18 @@ from sqlalchemy.orm import Session
 
 from queue_server.clock import FixedClock
 from queue_server.db import make_engine, session_factory
-from queue_server.models import Counter, CounterState, Service, Ticket, TicketEvent, TicketStatus
+from queue_server.models import (
+    Counter,
+    CounterState,
+    LineCount,
+    Service,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
 from queue_server.models import Role as UserRole
 from queue_server.people import add_user
-from queue_server.queue import calling, counters, errors, issuing, rollover
+from queue_server.queue import calling, counters, errors, estimates, issuing, rollover
 from tests.support.halls import MONDAY_9, hall_data, prepare_hall, wita
 
 W, C, S, P = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING,
@@ -467,6 +475,28 @@ class Engine(RuleBasedStateMachine):
             row_desk = desks[desk]
             assert (row_desk.state, row_desk.officer_id, row_desk.priority_streak) == (
                 model_desk.state, model_desk.officer, model_desk.streak), desk
+
+    @invariant()
+    def lines_count_and_place_as_the_model_waits(self) -> None:
+        """The lines' counts (the database's triggers keep them) are the model's waiting
+        tickets per service, day and priority, and each waiting ticket has as many ahead as
+        the model ranks before it: priority first, then by queue place and number."""
+        waiting = sorted((t for t in self.tickets.values() if t.status is W),
+                         key=lambda t: (not t.priority, t.key, t.id))
+        with self.sessions() as session:
+            codes = {service.id: service.code for service in session.scalars(select(Service))}
+            counted = {(codes[service_id], day, priority): count
+                       for service_id, day, priority, count in session.execute(
+                           select(LineCount.service_id, LineCount.service_day,
+                                  LineCount.priority, LineCount.waiting)) if count}
+            lines: dict[tuple[str, date, bool], int] = defaultdict(int)
+            for ticket in waiting:
+                lines[ticket.service, ticket.day, ticket.priority] += 1
+            assert counted == lines
+            for ticket in waiting:
+                ahead = sum(1 for other in waiting[:waiting.index(ticket)]
+                            if (other.service, other.day) == (ticket.service, ticket.day))
+                assert estimates.ahead_of(session, session.get_one(Ticket, ticket.id)) == ahead
 
     @invariant()
     def numbers_are_gapless_per_prefix_and_day(self) -> None:
