@@ -1,5 +1,5 @@
-"""The waiting order is one definition: the SQL ORDER BY, the SQL "comes before" test and the
-Python key agree on every ticket, ties included."""
+"""The waiting order is one definition: the SQL ORDER BY, the SQL "comes before" and "from
+here on" tests and the Python key agree on every ticket, ties included."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from queue_server.models import Ticket, TicketStatus
 from queue_server.queue import issuing
-from queue_server.queue.order import rank_key, ranks_before, waiting_order
+from queue_server.queue.order import rank_key, ranks_before, ranks_from, waiting_order
 from tests.support.halls import Hall
 
 
@@ -42,3 +42,7 @@ def test_the_three_forms_of_the_order_agree(sqlite_hall: Hall) -> None:
             before = session.scalar(select(func.count()).select_from(Ticket).where(
                 ranks_before(ticket.priority, ticket.queue_key, ticket.id)))
             assert before == place, ticket.code
+            from_it_on = session.scalar(select(func.count()).select_from(Ticket).where(
+                ranks_from(ticket.priority, ticket.queue_key, ticket.id)))
+            assert from_it_on == sum(1 for later in plain[place:]
+                                     if later.priority == ticket.priority), ticket.code
