@@ -37,24 +37,7 @@ def make_engine(url: str, *, single_connection: bool = False) -> Engine:
         _tune_sqlite(engine)
     else:
         _replace_closed_connections(engine)
-        _plan_once(engine)
     return engine
-
-
-def _plan_once(engine: Engine) -> None:
-    """Plan each prepared statement once per connection, not at every run.
-
-    psycopg prepares a statement on the server after a few runs; PostgreSQL then still plans
-    it anew for every run's values (a custom plan) for as long as it judges the values to
-    matter. Antre's statements are lookups by key and walks of one index range whatever the
-    values, and planning them cost more than running them: 0.36 ms to plan the newcomer's
-    place against 0.34 ms to run it, and under wrk on two processes a fifth of the issues'
-    rate (issue #17). A plan made without the values is kept until the tables' statistics
-    change (ANALYZE makes PostgreSQL plan again)."""
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.execute("SET plan_cache_mode = force_generic_plan")
-        dbapi_connection.commit()
 
 
 def _replace_closed_connections(engine: Engine) -> None:
