@@ -25,6 +25,7 @@ from queue_server.runtime import build_runtime
 from queue_server.security import init_security
 from queue_server.settings import Settings
 from queue_server.startpage import bp as start_bp
+from queue_server.statistics import start_keeping_statistics
 from queue_server.survey.web import bp as survey_bp
 from queue_server.ticketpage import bp as ticket_page_bp
 from queue_server.vendor import bp as vendor_bp
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     socketio.init_app(app, async_mode=_async_mode(), message_queue=settings.message_queue)
     init_hub(app)
     start_remote_work(app)  # bookings' expiry and the webhook (docs/remote.md)
+    start_keeping_statistics(app)
     return app
 
 

@@ -14,13 +14,16 @@ import pytest
 from sqlalchemy import Engine, event, select, text
 
 from queue_server.models import Agency
+from queue_server.queue.estimates import place_and_pace
 from queue_server.queue.issuing import issue_ticket
 from queue_server.readmodels.counters import WAITING_SHOWN
 from queue_server.readmodels.services import waiting_by_service
+from queue_server.statistics import analyze_stale
 from tests.api.conftest import Api
 from tests.perf.counting import Counted, counting
 from tests.support.halls import prepare_hall, unlimited_hall_data
 from tests.support.postgres import postgres_schema
+from tests.support.waiting import eventually
 
 SERVICE, COUNTER, OFFICER = "SKCK", "L3", "budi"  # no daily quota in the small hall
 
@@ -105,9 +108,17 @@ def test_no_count_walks_the_line(api: Api) -> None:
 
 
 def _rows_read(plan: dict[str, Any], table: str) -> int:
-    """Rows the plan's nodes on `table` produced (PostgreSQL's EXPLAIN ANALYZE, as JSON)."""
-    own = plan["Actual Rows"] * plan["Actual Loops"] if plan.get("Relation Name") == table else 0
+    """Rows the plan's nodes on `table` read, kept or filtered out (PostgreSQL's EXPLAIN
+    ANALYZE, as JSON)."""
+    read = plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)
+    own = read * plan["Actual Loops"] if plan.get("Relation Name") == table else 0
     return own + sum(_rows_read(child, table) for child in plan.get("Plans", []))
+
+
+def _plan_of_last(statements: list[tuple[str, Any]], session: Any) -> Any:
+    statement, parameters = statements[-1]
+    return session.connection().exec_driver_sql(
+        f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters).scalar()
 
 
 @pytest.mark.postgres
@@ -132,10 +143,42 @@ def test_an_agencys_waiting_is_counted_from_its_own_lines_alone() -> None:
                 polres = session.scalar(select(Agency.id).where(Agency.code == "POLRES"))
                 day = hall.clock.now().astimezone(ZoneInfo("Asia/Makassar")).date()
                 counted = waiting_by_service(session, day, [polres])
-                statement, parameters = made[-1]
-                plan = session.connection().exec_driver_sql(
-                    f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters).scalar()
+                plan = _plan_of_last(made, session)
         finally:
             hall.engine.dispose()
     assert sum(counted.values()) == 3
     assert _rows_read(plan[0]["Plan"], "tickets") <= 3, plan
+
+
+@pytest.mark.postgres
+def test_a_newcomers_place_reads_no_one_ahead_once_the_tables_are_analysed() -> None:
+    """The place's count seeks the newcomer's rank in the line's index. PostgreSQL plans it
+    so once it knows the tables: with autovacuum off (this machine's server), `antre serve`
+    analyses the grown ones itself (queue_server/statistics.py), as autovacuum would after
+    a tenth of a table changed; before, the planner took an index by day and read the day."""
+    with postgres_schema() as url:
+        hall = prepare_hall(url, unlimited_hall_data())
+        try:
+            with hall.sessions.begin() as session:
+                for service in ("KTP", "SKCK") * 150:
+                    issue_ticket(session, hall.clock.now(), service)
+                    session.expunge_all()
+                newcomer = issue_ticket(session, hall.clock.now(), "KTP")
+            analysed: set[str] = set()
+
+            def grown_tables_analysed() -> bool:
+                analysed.update(analyze_stale(hall.engine))
+                return {"tickets", "line_counts", "ticket_events"} <= analysed
+
+            eventually(grown_tables_analysed)  # counts of changes reach the view within 1 s
+            made: list[tuple[str, Any]] = []
+            event.listen(hall.engine, "before_cursor_execute",
+                         lambda _c, _k, statement, parameters, *_: made.append(
+                             (statement, parameters)))
+            with hall.sessions() as session:
+                ahead, _pace = place_and_pace(session, session.merge(newcomer))
+                plan = _plan_of_last(made, session)
+        finally:
+            hall.engine.dispose()
+    assert ahead == 150
+    assert _rows_read(plan[0]["Plan"], "tickets") <= 2, plan
