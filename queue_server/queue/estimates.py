@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from queue_server.models import (
     Counter,
@@ -106,8 +106,17 @@ Day = date | BindParameter[Any]
 _SERVING = counter_services.join(Counter, counter_services.c.counter_id == Counter.id)
 
 
+def _among(column: ColumnElement[int] | InstrumentedAttribute[int],
+           ids: Ids) -> ColumnElement[bool]:
+    """SQL: `column` is one of `ids`; a bound value that is not a list (one ticket's
+    service) is compared as one, sparing the list's expansion at every run."""
+    if isinstance(ids, BindParameter) and not ids.expanding:
+        return column == ids
+    return column.in_(ids)
+
+
 def _open_counters(ids: Ids) -> ColumnElement[bool]:
-    return and_(counter_services.c.service_id.in_(ids), Counter.active,
+    return and_(_among(counter_services.c.service_id, ids), Counter.active,
                 Counter.state == CounterState.OPEN)
 
 
@@ -118,7 +127,7 @@ def _recent_visits(ids: Ids, day: Day) -> Subquery:
                                     order_by=Ticket.finished_at.desc())
     served = (select(Ticket.service_id, Ticket.started_at, Ticket.finished_at,
                      newest.label("newest"))
-              .where(Ticket.service_id.in_(ids), Ticket.service_day == day,
+              .where(_among(Ticket.service_id, ids), Ticket.service_day == day,
                      Ticket.status == TicketStatus.DONE, Ticket.started_at.is_not(None),
                      Ticket.finished_at.is_not(None))
               .subquery())
@@ -186,12 +195,13 @@ def _place_and_pace() -> Select[Any]:
     """The counts as scalar subqueries, joined to the recent visits (an outer join, so the
     counts come back when nobody was served yet). Built once, with bound values: building
     it and its cache key for every ticket was half of an issue's Python."""
+    rank = _Rank()
     counts = select(
-        _ahead(_Rank()).label("ahead"),
-        select(func.count()).select_from(_SERVING).where(_open_counters(_IDS))
+        _ahead(rank).label("ahead"),
+        select(func.count()).select_from(_SERVING).where(_open_counters(rank.service_id))
         .scalar_subquery().label("open"),
     ).subquery()
-    recent = _recent_visits(_IDS, _DAY)
+    recent = _recent_visits(rank.service_id, rank.service_day)
     return (select(counts.c.ahead, counts.c.open, recent.c.started_at, recent.c.finished_at)
             .select_from(counts.outerjoin(recent, true())))
 
@@ -209,9 +219,9 @@ def _rank_values(ticket: Ticket) -> dict[str, Any]:
 
 def place_and_pace(session: Session, ticket: Ticket) -> tuple[int, Pace]:
     """A waiting ticket's place (how many are ahead) and its service's pace, in one
-    statement: an indexed count and a bounded read."""
-    rows = session.execute(_place_and_pace(),
-                           {"ids": [ticket.service_id], **_rank_values(ticket)}).all()
+    statement: an indexed count and a bounded read, run on the session's connection (no
+    entity comes back for the ORM to handle)."""
+    rows = session.connection().execute(_place_and_pace(), _rank_values(ticket)).all()
     ahead, open_counters = rows[0][:2]
     minutes = _minutes((started, finished) for *_, started, finished in rows)
     return ahead, Pace(open_counters, pace(minutes, float(ticket.service.target_minutes)))
