@@ -63,5 +63,6 @@ def start_keeping_statistics(app: Flask) -> None:
     if (socketio.async_mode != "gevent" or engine.dialect.name != "postgresql"
             or autovacuum_on(engine)):
         return
-    log.info("autovacuum is off: the server analyses its busiest tables itself")
+    log.warning("PostgreSQL's autovacuum is off: this server analyses the tables a day grows "
+                "itself (turn autovacuum on: it is the default)")
     socketio.start_background_task(keep_statistics, engine)
