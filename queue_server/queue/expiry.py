@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from queue_server.models import BOOKED_ONLY, Ticket, TicketStatus
+from queue_server.models import Ticket, TicketStatus
 from queue_server.queue.common import get_site, record
 from queue_server.queue.issuing import return_quota_unit
 from queue_server.queue.outbox import enqueue
@@ -23,8 +23,7 @@ from queue_server.queue.remote import remote_rules
 def expire_bookings(session: Session, now: datetime) -> list[Ticket]:
     """Expire the bookings whose window ended; the tickets expired."""
     due = session.scalars(
-        # Written out, not bound: so the statement matches the index of the booked alone.
-        select(Ticket).where(text(BOOKED_ONLY), Ticket.expires_at <= now)
+        select(Ticket).where(Ticket.status == TicketStatus.BOOKED, Ticket.expires_at <= now)
         .order_by(Ticket.id).with_for_update(skip_locked=True)).all()
     if not due:
         return []

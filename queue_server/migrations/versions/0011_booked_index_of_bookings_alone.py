@@ -1,4 +1,4 @@
-"""the bookings' deadline index holds the booked tickets alone
+"""the bookings' deadline index holds the tickets with a deadline alone
 
 Revision ID: 0011
 Revises: 0010
@@ -15,13 +15,13 @@ down_revision = '0010'
 branch_labels = None
 depends_on = None
 
-BOOKED_ONLY = sa.text("status = 'booked'")
+WITH_DEADLINE = sa.text("expires_at IS NOT NULL")
 
 
 def upgrade() -> None:
     op.drop_index('ix_tickets_booked', table_name='tickets')
     op.create_index('ix_tickets_booked', 'tickets', ['expires_at'],
-                    sqlite_where=BOOKED_ONLY, postgresql_where=BOOKED_ONLY)
+                    sqlite_where=WITH_DEADLINE, postgresql_where=WITH_DEADLINE)
 
 
 def downgrade() -> None:
