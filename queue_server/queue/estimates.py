@@ -77,10 +77,8 @@ def _ahead(rank: _Rank) -> ColumnElement[int]:
     called before it, less the ticket itself and those after it among its own priority. A
     newcomer has itself and seldom anyone else behind it, so its place costs the same with
     2,000 waiting as with 20; the count walks only the tickets from it on."""
-    in_segments = (select(func.coalesce(func.sum(LineCount.waiting), 0))
-                   .where(LineCount.service_id == rank.service_id,
-                          LineCount.service_day == rank.service_day,
-                          segments_up_to(LineCount.priority, rank.priority))
+    in_segments = (waiting_in_lines(rank.service_id, rank.service_day)
+                   .where(segments_up_to(LineCount.priority, rank.priority))
                    .scalar_subquery())
     from_it_on = (select(func.count()).select_from(Ticket)
                   .where(Ticket.status == TicketStatus.WAITING,
@@ -113,6 +111,13 @@ def _among(column: ColumnElement[int] | InstrumentedAttribute[int],
     if isinstance(ids, BindParameter) and not ids.expanding:
         return column == ids
     return column.in_(ids)
+
+
+def waiting_in_lines(ids: Ids, day: Day) -> Select[int]:
+    """SQL: how many wait in these services' lines on the day, read from the lines' counts
+    (a caller may narrow it to some priorities)."""
+    return (select(func.coalesce(func.sum(LineCount.waiting), 0))
+            .where(_among(LineCount.service_id, ids), LineCount.service_day == day))
 
 
 def _open_counters(ids: Ids) -> ColumnElement[bool]:

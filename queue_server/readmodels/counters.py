@@ -28,7 +28,6 @@ from queue_server.models import (
     Agency,
     Counter,
     CounterState,
-    LineCount,
     PrintStatus,
     Service,
     Ticket,
@@ -41,6 +40,7 @@ from queue_server.people import agency_scope
 from queue_server.queue.catalog import catalog
 from queue_server.queue.common import get_site, service_day, site_rules
 from queue_server.queue.counters import CounterSituation, allowed_actions, recalls_left
+from queue_server.queue.estimates import waiting_in_lines
 from queue_server.queue.order import waiting_order
 from queue_server.readmodels.common import day_bounds, find_active, minutes_since, officer_out
 from queue_server.schemas import CounterOut, CurrentTicket, QueueItem
@@ -81,9 +81,8 @@ def _counter_lists() -> CompoundSelect:
     in_line = ((Ticket.status == TicketStatus.WAITING)
                & Ticket.service_id.in_(bindparam("services", expanding=True))
                & (Ticket.service_day == day))
-    waiting_total = (select(func.coalesce(func.sum(LineCount.waiting), 0))
-                     .where(LineCount.service_id.in_(bindparam("services", expanding=True)),
-                            LineCount.service_day == day).scalar_subquery())
+    waiting_total = waiting_in_lines(bindparam("services", expanding=True),
+                                     day).scalar_subquery()
     first_waiting = (select(*_SHOWN, waiting_total.label("of_status")).where(in_line)
                      .order_by(*waiting_order()).limit(WAITING_SHOWN).subquery())
     at_counter = Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING])
