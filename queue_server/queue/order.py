@@ -82,14 +82,14 @@ def _beyond(terms: tuple[tuple[InstrumentedAttribute[Any], bool], ...],
     clause: ColumnElement[bool] | None = None
     for column, descending in reversed(terms):
         value = values[column]
-        greater = descending != after  # comes before, if descending: greater
-        if clause is None and inclusive:
-            clause = column >= value if greater else column <= value
-        elif clause is None:
-            clause = column > value if greater else column < value
-        else:
-            beyond = column > value if greater else column < value
+        greater = descending != after  # beyond it lies the greater value
+        beyond = column > value if greater else column < value
+        if clause is not None:
             clause = or_(beyond, and_(column == value, clause))
+        elif inclusive:  # the last term, equal values counted too
+            clause = column >= value if greater else column <= value
+        else:
+            clause = beyond
     assert clause is not None
     return clause
 
