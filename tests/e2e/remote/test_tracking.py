@@ -22,6 +22,12 @@ NOTIFICATIONS_JS = """async () => {
   return (await worker.getNotifications()).map((note) => [note.title, note.body]);
 }"""
 
+# Whether an element ends inside the row that holds it (a phone's narrow screen).
+WITHIN_ITS_ROW_JS = """(id) => {
+  const item = document.getElementById(id);
+  return item.getBoundingClientRect().right <= item.parentElement.getBoundingClientRect().right;
+}"""
+
 
 def loket_2(hall: ServedHall, action: str, **body: Any) -> Any:
     """Loket 2 (KTP only) at work."""
@@ -50,6 +56,8 @@ def test_the_page_warns_when_few_are_ahead_and_when_called(
     page.wait_for_selector("body[data-status=waiting]")
     assert page.locator("#booked").is_hidden()
     assert page.locator("#ahead").inner_text() == "4"
+    assert page.locator("#wait").inner_text() == "Belum ada loket yang buka"
+    assert page.evaluate(WITHIN_ITS_ROW_JS, "wait"), "the estimate runs out of its row"
     assert page.locator("#soon").is_hidden()
     assert page.get_attribute("body", "data-alerts") is None
 
