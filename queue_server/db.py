@@ -6,9 +6,11 @@ import select
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from gevent.monkey import get_original
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +19,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # In a session's info: the network address of whoever the session works for (a request's
 # client), kept on the ticket and counter events a staff member causes, for the audit log.
 CALLER_ADDRESS = "antre.caller_address"
+# In a PostgreSQL connection's info: whether its transaction has written (or may have).
+_WROTE = "antre.wrote"
 
 
 def make_engine(url: str, *, single_connection: bool = False) -> Engine:
@@ -37,7 +41,36 @@ def make_engine(url: str, *, single_connection: bool = False) -> Engine:
         _tune_sqlite(engine)
     else:
         _replace_closed_connections(engine)
+        _end_reads_with_commit(engine)
     return engine
+
+
+def _end_reads_with_commit(engine: Engine) -> None:
+    """End a PostgreSQL transaction that wrote nothing with COMMIT rather than ROLLBACK (the
+    same to the database). At every ROLLBACK psycopg forgets the statements it has prepared
+    on that connection and deallocates them: each reading session (the hub's, a snapshot's)
+    made every statement on its connection be parsed and planned anew, and cost a round trip
+    more. A statement that does not begin with SELECT counts as a write."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.info[_WROTE] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:6].upper() != "SELECT":
+            connection.info[_WROTE] = True
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection: Connection) -> None:
+        dbapi_connection = connection.connection.dbapi_connection
+        if connection.info.get(_WROTE, True) or dbapi_connection is None or \
+                dbapi_connection.info.transaction_status is not TransactionStatus.INTRANS:
+            return
+        try:
+            dbapi_connection.commit()  # the rollback that follows finds nothing to undo
+        except psycopg.Error:
+            pass  # a lost connection: the rollback that follows meets it and reports it
 
 
 def _replace_closed_connections(engine: Engine) -> None:
