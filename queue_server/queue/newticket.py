@@ -67,12 +67,18 @@ def _ticket_values(ticket: Ticket) -> dict[str, Any]:
 def _insert_together(connection: Connection, values: dict[str, Any],
                      events: Sequence[TicketEvent]) -> int:
     """PostgreSQL: the ticket's INSERT as a data-modifying CTE whose id the events' INSERT
-    reads; the ticket's id comes back on each event's row."""
-    params = dict(values)
+    reads; the ticket's id comes back on each event's row. Columns left empty stay out of
+    the statement: with every column bound, a ticket and two events were over the 50
+    parameters up to which psycopg keeps a statement's conversion, and it parsed the
+    statement's text again at every issue."""
+    ticket_keys = tuple(key for key, value in values.items() if value is not None)
+    event_keys = tuple(column.key for column in _EVENT_COLUMNS
+                       if any(getattr(event, column.key) is not None for event in events))
+    params = {key: values[key] for key in ticket_keys}
     for index, event in enumerate(events):
-        params.update({f"{column.key}_{index}": getattr(event, column.key)
-                       for column in _EVENT_COLUMNS})
-    ticket_id: int = connection.execute(_ticket_with_events(len(events)), params).scalars().all()[0]
+        params.update({f"{key}_{index}": getattr(event, key) for key in event_keys})
+    statement = _ticket_with_events(ticket_keys, event_keys, len(events))
+    ticket_id: int = connection.execute(statement, params).scalars().all()[0]
     return ticket_id
 
 
@@ -82,20 +88,21 @@ def _insert_ticket() -> Insert:
     return insert(_TICKETS).returning(_TICKETS.c.id)
 
 
-@lru_cache(maxsize=4)
-def _ticket_with_events(count: int) -> Insert:
-    """The ticket and `count` events as one statement, with bound values, built once per
-    count (an issue has one event, two when the kiosk's printer has no agent)."""
+@lru_cache(maxsize=16)
+def _ticket_with_events(ticket_keys: tuple[str, ...], event_keys: tuple[str, ...],
+                        count: int) -> Insert:
+    """The ticket and `count` events as one statement, with bound values for these columns,
+    built once per shape (an issue at a kiosk has one event, two when its printer has no
+    agent; a booking fills other columns)."""
     new = (insert(_TICKETS)
-           .values({column.key: bindparam(column.key, type_=column.type)
-                    for column in _TICKET_COLUMNS})
+           .values({key: bindparam(key, type_=_TICKETS.c[key].type) for key in ticket_keys})
            .returning(_TICKETS.c.id)
            .cte("new_ticket"))
-    rows = [select(new.c.id, *(bindparam(f"{column.key}_{index}", type_=column.type)
-                               for column in _EVENT_COLUMNS))
+    rows = [select(new.c.id, *(bindparam(f"{key}_{index}", type_=_EVENTS.c[key].type)
+                               for key in event_keys))
             for index in range(count)]
     return (insert(_EVENTS)
-            .from_select(["ticket_id", *(column.key for column in _EVENT_COLUMNS)],
+            .from_select(["ticket_id", *event_keys],
                          union_all(*rows) if count > 1 else rows[0])
             .returning(_EVENTS.c.ticket_id)
             .add_cte(new))
