@@ -14,7 +14,7 @@ from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.printagent import send_jobs
 from queue_server.models import Channel, Device, DeviceKind, PrintStatus
-from queue_server.queue.issuing import cancel_ticket, find_ticket_by_token, issue_ticket
+from queue_server.queue.issuing import cancel_ticket, find_ticket_by_token, issue_placed
 from queue_server.readmodels.services import services_overview
 from queue_server.readmodels.tickets import public_ticket, ticket_out
 from queue_server.schemas import (
@@ -63,13 +63,15 @@ def register(bp: Blueprint) -> None:
     def create_ticket(body: IssueRequest) -> tuple[TicketOut, int]:
         kiosk, user_id = _issuer(body.channel)
         with _issuing_turn():
-            ticket = issue_ticket(db(), now(), body.service, priority=body.priority,
-                                  priority_reason=body.priority_reason, channel=body.channel,
-                                  kiosk_id=kiosk.id if kiosk else None, user_id=user_id,
-                                  kiosk=kiosk, queued_at=now)
+            ticket, place = issue_placed(
+                db(), now(), body.service, priority=body.priority,
+                priority_reason=body.priority_reason, channel=body.channel,
+                kiosk_id=kiosk.id if kiosk else None, user_id=user_id, kiosk=kiosk,
+                queued_at=now)
             # Read inside the issuing transaction: the same data, one turn at the connection.
             answer = ticket_out(db(), ticket, runtime().hall.site.public_url, language(),
-                                with_token=kiosk is not None)  # only the issuing kiosk's
+                                with_token=kiosk is not None,  # only the issuing kiosk's
+                                place=place)
             commit()
         # With no print agent the ticket was marked failed in that same transaction, so the
         # answer already tells the kiosk page to show the number on screen.

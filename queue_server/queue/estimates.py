@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     BindParameter,
     ColumnElement,
+    Row,
     Select,
-    Subquery,
     and_,
     bindparam,
     func,
@@ -63,20 +64,22 @@ _DAY: BindParameter[Any] = bindparam("day", type_=Ticket.service_day.type)
 
 @dataclass(frozen=True)
 class _Rank:
-    """A ticket's line and rank as bound parameters, for the statement built once."""
+    """A ticket's line and rank in SQL, for a statement built once: bound parameters, or
+    the columns of a ticket the statement itself inserts."""
 
-    service_id: BindParameter[Any] = bindparam("service_id")
-    service_day: BindParameter[Any] = _DAY
-    priority: BindParameter[Any] = bindparam("priority", type_=Ticket.priority.type)
-    queue_key: BindParameter[Any] = bindparam("queue_key", type_=Ticket.queue_key.type)
-    id: BindParameter[Any] = bindparam("ticket_id")
+    service_id: ColumnElement[Any] = bindparam("service_id")
+    service_day: ColumnElement[Any] = _DAY
+    priority: ColumnElement[Any] = bindparam("priority", type_=Ticket.priority.type)
+    queue_key: ColumnElement[Any] = bindparam("queue_key", type_=Ticket.queue_key.type)
+    id: ColumnElement[Any] = bindparam("ticket_id")
 
 
 def _ahead(rank: _Rank) -> ColumnElement[int]:
     """Those ahead of a waiting ticket: the line's count of its own priority and of those
     called before it, less the ticket itself and those after it among its own priority. A
     newcomer has itself and seldom anyone else behind it, so its place costs the same with
-    2,000 waiting as with 20; the count walks only the tickets from it on."""
+    2,000 waiting as with 20; the count walks only the tickets from it on. Read before the
+    ticket is in line (within its INSERT), both terms leave it out: the same difference."""
     in_segments = (waiting_in_lines(rank.service_id, rank.service_day)
                    .where(segments_up_to(LineCount.priority, rank.priority))
                    .scalar_subquery())
@@ -96,9 +99,10 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     return session.scalar(_ahead_alone(), _rank_values(ticket)) or 0
 
 
-# Bound, not literal, values: a statement built from these once serves every ticket.
-Ids = Collection[int] | BindParameter[Any]
-Day = date | BindParameter[Any]
+# Bound, not literal, values (or a column of the statement): a statement built from these
+# once serves every ticket.
+Ids = Collection[int] | ColumnElement[Any]
+Day = date | ColumnElement[Any]
 
 
 _SERVING = counter_services.join(Counter, counter_services.c.counter_id == Counter.id)
@@ -107,8 +111,8 @@ _SERVING = counter_services.join(Counter, counter_services.c.counter_id == Count
 def _among(column: ColumnElement[int] | InstrumentedAttribute[int],
            ids: Ids) -> ColumnElement[bool]:
     """SQL: `column` is one of `ids`; a bound value that is not a list (one ticket's
-    service) is compared as one, sparing the list's expansion at every run."""
-    if isinstance(ids, BindParameter) and not ids.expanding:
+    service), or a column, is compared as one, sparing the list's expansion at every run."""
+    if isinstance(ids, ColumnElement) and not (isinstance(ids, BindParameter) and ids.expanding):
         return column == ids
     return column.in_(ids)
 
@@ -125,7 +129,7 @@ def _open_counters(ids: Ids) -> ColumnElement[bool]:
                 Counter.state == CounterState.OPEN)
 
 
-def _recent_visits(ids: Ids, day: Day) -> Subquery:
+def _recent_visits(ids: Ids, day: Day) -> Select[Any]:
     """Start and finish of each service's last RECENT_SERVED visits today: however long the
     day, no more rows than that per service reach Python."""
     newest = func.row_number().over(partition_by=Ticket.service_id,
@@ -137,7 +141,7 @@ def _recent_visits(ids: Ids, day: Day) -> Subquery:
                      Ticket.finished_at.is_not(None))
               .subquery())
     return (select(served.c.service_id, served.c.started_at, served.c.finished_at)
-            .where(served.c.newest <= RECENT_SERVED).subquery())
+            .where(served.c.newest <= RECENT_SERVED))
 
 
 def _minutes(visits: Iterable[tuple[datetime | None, datetime | None]]) -> list[float]:
@@ -160,7 +164,7 @@ def _open_counters_per_service() -> Select[int, int]:
 
 @lru_cache(maxsize=1)
 def _recent_visits_per_service() -> Select[Any]:
-    return select(_recent_visits(_IDS, _DAY))
+    return select(_recent_visits(_IDS, _DAY).subquery())
 
 
 def waiting_per_service(session: Session, day: date, ids: Collection[int]) -> dict[int, int]:
@@ -197,18 +201,32 @@ def service_load(session: Session, service: Service, day: date) -> ServiceLoad:
 
 @lru_cache(maxsize=1)
 def _place_and_pace() -> Select[Any]:
-    """The counts as scalar subqueries, joined to the recent visits (an outer join, so the
-    counts come back when nobody was served yet). Built once, with bound values: building
-    it and its cache key for every ticket was half of an issue's Python."""
+    """The counts, joined to the recent visits (an outer join, so the counts come back when
+    nobody was served yet). Built once, with bound values: building it and its cache key
+    for every ticket was half of an issue's Python."""
     rank = _Rank()
-    counts = select(
-        _ahead(rank).label("ahead"),
-        select(func.count()).select_from(_SERVING).where(_open_counters(rank.service_id))
-        .scalar_subquery().label("open"),
-    ).subquery()
-    recent = _recent_visits(rank.service_id, rank.service_day)
+    counts = select(*_counts(rank)).subquery()
+    recent = _recent_visits(rank.service_id, rank.service_day).subquery()
     return (select(counts.c.ahead, counts.c.open, recent.c.started_at, recent.c.finished_at)
             .select_from(counts.outerjoin(recent, true())))
+
+
+def place_and_pace_of_new(new: CTE) -> Select[Any]:
+    """PostgreSQL: the id, place and pace of the ticket `new` inserts (a CTE returning its
+    line and rank), read in that same statement: a round trip less while the service's day
+    row is locked."""
+    rank = _Rank(new.c.service_id, new.c.service_day, new.c.priority, new.c.queue_key,
+                 new.c.id)
+    recent = _recent_visits(rank.service_id, rank.service_day).subquery()
+    return (select(new.c.id, *_counts(rank), recent.c.started_at, recent.c.finished_at)
+            .select_from(new.outerjoin(recent, true())))
+
+
+def _counts(rank: _Rank) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """Those ahead, and the counters open for the service now, as scalar subqueries."""
+    return (_ahead(rank).label("ahead"),
+            select(func.count()).select_from(_SERVING).where(_open_counters(rank.service_id))
+            .scalar_subquery().label("open"))
 
 
 @lru_cache(maxsize=1)
@@ -222,13 +240,22 @@ def _rank_values(ticket: Ticket) -> dict[str, Any]:
             "ticket_id": ticket.id}
 
 
-def place_and_pace(session: Session, ticket: Ticket) -> tuple[int, Pace]:
+PlaceAndPace = tuple[int, Pace]
+
+
+def place_and_pace(session: Session, ticket: Ticket) -> PlaceAndPace:
     """A waiting ticket's place (how many are ahead) and its service's pace, in one
     statement: an indexed count and a bounded read, run on the session's connection (no
     entity comes back for the ORM to handle)."""
     rows = session.connection().execute(_place_and_pace(), _rank_values(ticket)).all()
-    ahead, open_counters = rows[0][:2]
-    minutes = _minutes((started, finished) for *_, started, finished in rows)
+    return placed(ticket, rows)
+
+
+def placed(ticket: Ticket, rows: Sequence[Row[Any]]) -> PlaceAndPace:
+    """The place and pace from the rows of a place statement: those ahead and the open
+    counters in the first row, each row one of the recent visits (start and finish last)."""
+    ahead, open_counters = rows[0].ahead, rows[0].open
+    minutes = _minutes((row.started_at, row.finished_at) for row in rows)
     return ahead, Pace(open_counters, pace(minutes, float(ticket.service.target_minutes)))
 
 

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
-from typing import NoReturn
+from typing import NoReturn, TypedDict, Unpack
 
 from sqlalchemy import (
     ColumnElement,
@@ -48,6 +48,7 @@ from queue_server.queue.errors import (
     UnknownService,
     UnknownTicket,
 )
+from queue_server.queue.estimates import PlaceAndPace
 from queue_server.queue.hours import issue_refusal
 from queue_server.queue.newticket import write_new_ticket
 from queue_server.queue.printjobs import first_print, print_failure
@@ -80,12 +81,31 @@ def find_service(session: Session, code: str) -> Service:
     return service
 
 
-def issue_ticket(session: Session, now: datetime, service_code: str, *,
+class IssueOptions(TypedDict, total=False):
+    priority: bool
+    priority_reason: str | None
+    channel: Channel
+    kiosk_id: str | None
+    user_id: int | None
+    kiosk: Device | None
+    queued_at: Callable[[], datetime] | None
+
+
+def issue_ticket(session: Session, now: datetime, service_code: str,
+                 **options: Unpack[IssueOptions]) -> Ticket:
+    """`issue_placed`'s ticket."""
+    return issue_placed(session, now, service_code, **options)[0]
+
+
+def issue_placed(session: Session, now: datetime, service_code: str, *,
                  priority: bool = False, priority_reason: str | None = None,
                  channel: Channel = Channel.KIOSK, kiosk_id: str | None = None,
                  user_id: int | None = None, kiosk: Device | None = None,
-                 queued_at: Callable[[], datetime] | None = None) -> Ticket:
-    """Give the next number of the service's prefix, if hours, holidays and quota allow.
+                 queued_at: Callable[[], datetime] | None = None
+                 ) -> tuple[Ticket, PlaceAndPace | None]:
+    """Give the next number of the service's prefix, if hours, holidays and quota allow;
+    the new ticket, with its place and pace when they were read as it was written (on
+    PostgreSQL: see `write_new_ticket`).
 
     With `kiosk`, the first print attempt is settled on the new ticket before it is written
     (pending when the kiosk's agent is connected, failed otherwise), so the ticket is one
@@ -121,8 +141,7 @@ def issue_ticket(session: Session, now: datetime, service_code: str, *,
                         user_id=user_id, channel=channel.value, priority=priority)]
     if kiosk is not None and not printing:
         events.append(print_failure(session, joined, ticket))
-    write_new_ticket(session, ticket, events)
-    return ticket
+    return ticket, write_new_ticket(session, ticket, events)
 
 
 def _priority_reason(priority: bool, reason: str | None) -> str | None:

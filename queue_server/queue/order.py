@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, UnaryExpression, and_, literal, or_
+from sqlalchemy import ColumnElement, UnaryExpression, and_, literal, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from queue_server.models import Ticket
@@ -39,16 +39,16 @@ def waiting_order(*, regular_first: bool = False) -> list[UnaryExpression[Any]]:
     return terms
 
 
-def ranks_before(priority: bool | BindParameter[Any], queue_key: datetime | BindParameter[Any],
-                 ticket_id: int | BindParameter[Any]) -> ColumnElement[bool]:
+def ranks_before(priority: bool | ColumnElement[Any], queue_key: datetime | ColumnElement[Any],
+                 ticket_id: int | ColumnElement[Any]) -> ColumnElement[bool]:
     """SQL: a ticket that comes before this one in the plain order (same line assumed); the
-    rank given as values or as bound parameters (a statement built once)."""
+    rank given as values, or as bound parameters or columns (a statement built once)."""
     return _beyond(ORDER, _values(priority, queue_key, ticket_id), after=False,
                    inclusive=False)
 
 
-def ranks_from(priority: bool | BindParameter[Any], queue_key: datetime | BindParameter[Any],
-               ticket_id: int | BindParameter[Any]) -> ColumnElement[bool]:
+def ranks_from(priority: bool | ColumnElement[Any], queue_key: datetime | ColumnElement[Any],
+               ticket_id: int | ColumnElement[Any]) -> ColumnElement[bool]:
     """SQL: this ticket and those after it among the tickets of its own priority (same line
     assumed): the few a newcomer has behind it. The queue key's bound is stated on its own
     too, so the waiting-line index seeks to them rather than reading the segment."""
@@ -59,18 +59,18 @@ def ranks_from(priority: bool | BindParameter[Any], queue_key: datetime | BindPa
                 _beyond(ORDER[1:], values, after=True, inclusive=True))
 
 
-def segments_up_to(column: InstrumentedAttribute[bool], priority: bool | BindParameter[Any]
+def segments_up_to(column: InstrumentedAttribute[bool], priority: bool | ColumnElement[Any]
                    ) -> ColumnElement[bool]:
     """SQL over a table of `column` (a priority): this priority and those called before it."""
     (_, descending) = ORDER[0]
     return column >= priority if descending else column <= priority
 
 
-def _values(priority: bool | BindParameter[Any], queue_key: datetime | BindParameter[Any],
-            ticket_id: int | BindParameter[Any]) -> dict[InstrumentedAttribute[Any], Any]:
+def _values(priority: bool | ColumnElement[Any], queue_key: datetime | ColumnElement[Any],
+            ticket_id: int | ColumnElement[Any]) -> dict[InstrumentedAttribute[Any], Any]:
     given = {Ticket.priority: priority, Ticket.queue_key: queue_key, Ticket.id: ticket_id}
-    # A bound value: SQL compares True and False with `>` only as parameters.
-    return {column: value if isinstance(value, BindParameter) else literal(value, column.type)
+    # A bound value (or a column): SQL compares True and False with `>` only as parameters.
+    return {column: value if isinstance(value, ColumnElement) else literal(value, column.type)
             for column, value in given.items()}
 
 

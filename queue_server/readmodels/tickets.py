@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session
 
 from queue_server.config import HallConfig
 from queue_server.models import Counter, Service, Ticket, TicketStatus
-from queue_server.queue.estimates import ServiceLoad, estimated_wait_minutes, place_and_pace
+from queue_server.queue.estimates import (
+    PlaceAndPace,
+    ServiceLoad,
+    estimated_wait_minutes,
+    place_and_pace,
+)
 from queue_server.queue.order import RankKey, rank_key, ranks_before, waiting_order
 from queue_server.readmodels.common import find_active
 from queue_server.readmodels.kiosks import print_message
@@ -25,12 +30,14 @@ def counter_ref(counter: Counter | None) -> CounterRef | None:
     return CounterRef(id=counter.id, number=counter.number, name=counter.name)
 
 
-def position(session: Session, ticket: Ticket) -> tuple[int, int | None]:
+def position(session: Session, ticket: Ticket,
+             known: PlaceAndPace | None = None) -> tuple[int, int | None]:
     """(ahead, estimated minutes) for a waiting ticket; (0, 0) otherwise. The minutes are
-    None while no counter serving the service is open."""
+    None while no counter serving the service is open. `known`: the place and pace as just
+    read in the same transaction, when they were."""
     if ticket.status is not TicketStatus.WAITING:
         return 0, 0
-    ahead, pace = place_and_pace(session, ticket)
+    ahead, pace = known or place_and_pace(session, ticket)
     return ahead, estimated_wait_minutes(pace, ahead)
 
 
@@ -39,10 +46,12 @@ def tracking_url(public_url: str, ticket: Ticket) -> str:
 
 
 def ticket_out(session: Session, ticket: Ticket, public_url: str,
-               language: str = "id", *, with_token: bool = False) -> TicketOut:
+               language: str = "id", *, with_token: bool = False,
+               place: PlaceAndPace | None = None) -> TicketOut:
     """The ticket for staff and devices. `with_token` only for the kiosk that issued it (its
-    screen and printout show the QR): the tracking token lets anyone cancel the ticket."""
-    ahead, minutes = position(session, ticket)
+    screen and printout show the QR): the tracking token lets anyone cancel the ticket.
+    `place`: as `position`'s `known`."""
+    ahead, minutes = position(session, ticket, place)
     service, agency = ticket.service, ticket.service.agency
     return TicketOut(
         id=ticket.id, code=ticket.code, number=ticket.number, service=service.code,

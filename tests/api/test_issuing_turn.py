@@ -73,7 +73,7 @@ def test_kiosks_of_one_process_take_turns_from_quota_to_commit(
         on_postgres: tuple[Any, str], monkeypatch: pytest.MonkeyPatch) -> None:
     app, token = on_postgres
     inside = Inside()
-    monkeypatch.setattr(tickets, "issue_ticket", inside.enter(tickets.issue_ticket))
+    monkeypatch.setattr(tickets, "issue_placed", inside.enter(tickets.issue_placed))
     monkeypatch.setattr(tickets, "commit", inside.leave(tickets.commit))
     statuses: list[int] = []
 

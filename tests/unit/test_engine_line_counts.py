@@ -5,6 +5,7 @@ each waiting ticket's place, computed from them, is the number ranked before it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
@@ -114,3 +115,40 @@ def test_every_way_in_and_out_of_a_line_is_counted(hall: Hall) -> None:
     hall.clock.advance(days=1)
     act(hall, rollover.expire_past_days)  # yesterday's line ends
     assert counted(hall) == {}
+
+
+def test_a_newcomers_place_read_with_its_insert_is_its_place_after(hall: Hall) -> None:
+    """On PostgreSQL the new ticket's INSERT also reads its place and its service's pace
+    (before the ticket is in line: both of the place's terms leave it out); they must be
+    what a reading after the insert finds: behind the priority visitors, ahead of a ticket
+    whose queue key is later than its own, with the open counters and the recent visits.
+    SQLite reads them afterwards (None)."""
+    with hall.sessions.begin() as session:
+        ayu = add_user(session, hall.clock.now(), "ayu", "Ayu", Role.OFFICER, "rahasia123",
+                       ["DUKCAPIL"]).id
+    act(hall, counters.open_counter, "L1", ayu)
+    for _ in range(2):
+        act(hall, issuing.issue_ticket, "KK")
+    act(hall, calling.call_next, "L1", ayu)
+    act(hall, calling.start_service, "L1", ayu)
+    act(hall, calling.finish, "L1", ayu, outcome="Selesai")  # a recent visit for the pace
+    later = act(hall, issuing.issue_ticket, "KK")
+    with hall.sessions.begin() as session:  # a place kept for later (a booking's slot)
+        session.execute(update(Ticket).where(Ticket.id == later.id).values(
+            queue_key=hall.clock.now() + timedelta(hours=1)))
+
+    seen = []
+    for priority in (False, True, True, False):
+        with hall.sessions.begin() as session:
+            ticket, place = issuing.issue_placed(session, hall.clock.now(), "KK",
+                                                 priority=priority)
+            after = estimates.place_and_pace(session, ticket)
+        hall.clock.advance(seconds=10)
+        if hall.engine.dialect.name == "postgresql":
+            assert place == after, (priority, place, after)
+        else:
+            assert place is None
+        seen.append(after[0])
+    # One waited before `later`; priority ones go first; `later` stays behind the last.
+    assert seen == [1, 0, 1, 4]
+    assert after[1].open_counters == 1
