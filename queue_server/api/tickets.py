@@ -14,6 +14,7 @@ from queue_server.api.spec import endpoint
 from queue_server.context import commit, db, now, runtime
 from queue_server.hub.printagent import send_jobs
 from queue_server.models import Channel, Device, DeviceKind, PrintStatus
+from queue_server.queue.estimates import place_and_pace
 from queue_server.queue.issuing import cancel_ticket, find_ticket_by_token, issue_placed
 from queue_server.readmodels.services import services_overview
 from queue_server.readmodels.tickets import public_ticket, ticket_out
@@ -68,11 +69,15 @@ def register(bp: Blueprint) -> None:
                 priority_reason=body.priority_reason, channel=body.channel,
                 kiosk_id=kiosk.id if kiosk else None, user_id=user_id, kiosk=kiosk,
                 queued_at=now)
-            # Read inside the issuing transaction: the same data, one turn at the connection.
-            answer = ticket_out(db(), ticket, runtime().hall.site.public_url, language(),
-                                with_token=kiosk is not None,  # only the issuing kiosk's
-                                place=place)
+            # SQLite reads the place in the issuing transaction (one turn at the connection);
+            # PostgreSQL read it with the ticket's INSERT.
+            place = place or place_and_pace(db(), ticket)
             commit()
+        # Built after the commit, from what the request holds: the service's rows stay locked
+        # until the commit, and every kiosk of the service waits on them.
+        answer = ticket_out(db(), ticket, runtime().hall.site.public_url, language(),
+                            with_token=kiosk is not None,  # only the issuing kiosk's
+                            place=place)
         # With no print agent the ticket was marked failed in that same transaction, so the
         # answer already tells the kiosk page to show the number on screen.
         to_print = kiosk is not None and ticket.print_status is PrintStatus.PENDING

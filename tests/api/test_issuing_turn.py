@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from queue_server.api import tickets
 from queue_server.clock import FixedClock
@@ -152,3 +152,33 @@ def test_two_processes_queue_their_tickets_in_the_order_of_their_numbers(
                 app.extensions["antre"].engine.dispose()
     assert statuses == [201] * 8 * EACH
     assert list(line) == list(range(1, 8 * EACH + 1))
+
+
+def test_a_kiosks_answer_is_built_after_the_commit_from_what_the_request_holds(
+        on_postgres: tuple[Any, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service's rows stay locked until the commit, and every kiosk of the service waits
+    on them: the answer is built after it, and on PostgreSQL reads nothing (the place came
+    with the ticket's INSERT)."""
+    app, token = on_postgres
+    seen: list[tuple[bool, int]] = []
+    statements: list[str] = []
+    engine = app.extensions["antre"].engine
+    event.listen(engine, "before_cursor_execute",
+                 lambda _c, _k, statement, *_: statements.append(statement))
+    build = tickets.ticket_out
+
+    def observed(session: Any, *args: Any, **kwargs: Any) -> Any:
+        before = len(statements)
+        in_transaction = session.in_transaction()
+        answer = build(session, *args, **kwargs)
+        seen.append((in_transaction, len(statements) - before))
+        return answer
+
+    monkeypatch.setattr(tickets, "ticket_out", observed)
+    client = app.test_client()
+    for _ in range(3):
+        answer = client.post("/api/v1/tickets", json={"service": "KTP"},
+                             headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 201, answer.get_json()
+    assert seen == [(False, 0)] * 3
+    assert answer.get_json()["ahead"] == 2
