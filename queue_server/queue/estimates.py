@@ -13,6 +13,7 @@ from sqlalchemy import (
     CTE,
     BindParameter,
     ColumnElement,
+    FromClause,
     Row,
     Select,
     and_,
@@ -201,14 +202,11 @@ def service_load(session: Session, service: Service, day: date) -> ServiceLoad:
 
 @lru_cache(maxsize=1)
 def _place_and_pace() -> Select[Any]:
-    """The counts, joined to the recent visits (an outer join, so the counts come back when
-    nobody was served yet). Built once, with bound values: building it and its cache key
-    for every ticket was half of an issue's Python."""
+    """The counts, joined to the recent visits. Built once, with bound values: building it
+    and its cache key for every ticket was half of an issue's Python."""
     rank = _Rank()
     counts = select(*_counts(rank)).subquery()
-    recent = _recent_visits(rank.service_id, rank.service_day).subquery()
-    return (select(counts.c.ahead, counts.c.open, recent.c.started_at, recent.c.finished_at)
-            .select_from(counts.outerjoin(recent, true())))
+    return _with_recent_visits(rank, counts, counts.c.ahead, counts.c.open)
 
 
 def place_and_pace_of_new(new: CTE) -> Select[Any]:
@@ -217,9 +215,16 @@ def place_and_pace_of_new(new: CTE) -> Select[Any]:
     row is locked."""
     rank = _Rank(new.c.service_id, new.c.service_day, new.c.priority, new.c.queue_key,
                  new.c.id)
+    return _with_recent_visits(rank, new, new.c.id, *_counts(rank))
+
+
+def _with_recent_visits(rank: _Rank, one_row: FromClause,
+                        *columns: ColumnElement[Any]) -> Select[Any]:
+    """`columns` over `one_row`, outer-joined to the line's recent visits (so they come back
+    when nobody was served yet): a row per visit, the visit's start and finish last."""
     recent = _recent_visits(rank.service_id, rank.service_day).subquery()
-    return (select(new.c.id, *_counts(rank), recent.c.started_at, recent.c.finished_at)
-            .select_from(new.outerjoin(recent, true())))
+    return (select(*columns, recent.c.started_at, recent.c.finished_at)
+            .select_from(one_row.outerjoin(recent, true())))
 
 
 def _counts(rank: _Rank) -> tuple[ColumnElement[int], ColumnElement[int]]:

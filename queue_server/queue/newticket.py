@@ -43,8 +43,9 @@ def write_new_ticket(session: Session, ticket: Ticket,
     place and pace as read in the same statement; None on SQLite."""
     values = _ticket_values(ticket)
     connection = session.connection()
+    together = connection.dialect.name == "postgresql"
     place = None
-    if connection.dialect.name == "postgresql":
+    if together:
         rows = _insert_together(connection, values, events)
         ticket.id = rows[0].id
         place = placed(ticket, rows)
@@ -52,7 +53,7 @@ def write_new_ticket(session: Session, ticket: Ticket,
         ticket.id = connection.execute(_insert_ticket(), values).scalar_one()
     for event in events:
         event.ticket_id = ticket.id
-    if place is None:
+    if not together:
         write_events(connection, events)
     make_transient_to_detached(ticket)
     session.add(ticket)
